@@ -1,0 +1,50 @@
+"""Exception types raised by cxeval.
+
+Every error a user can cause is a :class:`CxevalError`, carrying a message that says
+what was expected, what was found and where (file, row, column), so that a batch can
+report it and move on to the next branch.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CxevalError", "DataError", "ConfigError", "BatchError"]
+
+
+class CxevalError(Exception):
+    """Base class of every error cxeval raises on purpose."""
+
+
+class DataError(CxevalError):
+    """Input data is missing, unreadable or fails validation.
+
+    Parameters
+    ----------
+    message : str
+        Summary line.
+    problems : list of str, optional
+        Every problem found, one line each ("survey.csv row 14, column ...").
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        self.problems = list(problems or [])
+        text = message
+        if self.problems:
+            text = message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(text)
+        self.summary = message
+
+
+class ConfigError(CxevalError):
+    """A configuration file (scorecard, SLA limits, categories) is invalid."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        self.problems = list(problems or [])
+        text = message
+        if self.problems:
+            text = message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(text)
+        self.summary = message
+
+
+class BatchError(CxevalError):
+    """A batch run could not start (bad arguments, missing notebooks or data)."""

@@ -1,0 +1,124 @@
+"""Plot theme, palette and plotting functions.
+
+One theme for every chart (:func:`theme`), one palette (:data:`PALETTE`) and one
+CJK-capable font, registered from the ``mplfonts`` package so Chinese titles and tick
+labels render on a fresh machine with no system fonts.
+
+Plot functions live in one submodule per plot family (as seaborn does) and are
+re-exported here. Each takes the data first, everything else keyword-only, draws on
+``ax`` (or a new Axes) and returns it; composite charts return the Figure. None of them
+calls ``show()`` or ``savefig()``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import matplotlib
+
+__all__ = ["theme", "font_family", "PALETTE", "STATUS_COLORS", "target_line", "wrap_label"]
+
+#: Named colours used across every chart and the HTML index.
+PALETTE = {
+    "primary": "#1f5fa8",    # the unit being reported on
+    "secondary": "#7a8ea6",  # comparison units / other halls
+    "target": "#c0392b",     # target lines
+    "good": "#2e8b57",
+    "warn": "#e0a100",
+    "bad": "#c0392b",
+    "neutral": "#9aa5b1",
+    "highlight": "#f28e2b",  # vital few, signals
+    "band": "#dbe6f3",       # confidence bands, control limits fill
+}
+
+#: Traffic-light colours for met / on track / off track statuses.
+STATUS_COLORS = {"met": PALETTE["good"], "on_track": PALETTE["warn"], "off_track": PALETTE["bad"],
+                 "no_data": PALETTE["neutral"]}
+
+# Noto Sans CJK SC ships in the mplfonts wheel; a system font is used when present.
+_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+
+
+@functools.lru_cache(maxsize=1)
+def font_family() -> str:
+    """Register the CJK font with matplotlib and return its family name.
+
+    Returns
+    -------
+    str
+        The family name to put first in ``font.sans-serif`` ("Noto Sans CJK SC"), or
+        ``"DejaVu Sans"`` if no CJK font could be found (Chinese would then show as boxes).
+    """
+    from matplotlib import font_manager
+
+    try:
+        import mplfonts
+    except ImportError:  # pragma: no cover - mplfonts is a declared dependency
+        return "DejaVu Sans"
+    path = os.path.join(os.path.dirname(mplfonts.__file__), "fonts", _FONT_FILE)
+    if not os.path.exists(path):  # pragma: no cover
+        return "DejaVu Sans"
+    font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
+
+
+def theme(*, context: str = "notebook", font_scale: float = 1.0) -> None:
+    """Apply the cxeval seaborn theme with a CJK font.
+
+    Parameters
+    ----------
+    context : {"paper", "notebook", "talk", "poster"}
+        seaborn plotting context.
+    font_scale : float
+        Multiplier on font sizes.
+
+    Examples
+    --------
+    >>> from cxeval import plots
+    >>> plots.theme()
+    """
+    import seaborn as sns
+
+    family = font_family()
+    sns.set_theme(
+        context=context,
+        style="whitegrid",
+        palette=[PALETTE["primary"], PALETTE["highlight"], PALETTE["good"], PALETTE["secondary"],
+                 PALETTE["warn"], PALETTE["bad"]],
+        font="sans-serif",
+        font_scale=font_scale,
+        rc={
+            "font.sans-serif": [family, "DejaVu Sans"],
+            "axes.unicode_minus": False,  # CJK fonts lack U+2212; use ASCII minus
+            "figure.dpi": 110,
+            "savefig.dpi": 110,
+            "figure.figsize": (8.0, 4.2),
+            "axes.titleweight": "bold",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        },
+    )
+    matplotlib.rcParams["svg.fonttype"] = "path"
+
+
+def target_line(ax, target: float, *, label: str | None = None, orientation: str = "h"):
+    """Draw a target line (e.g. 95%) on ``ax`` in the target colour and return ``ax``."""
+    kwargs = dict(color=PALETTE["target"], linestyle="--", linewidth=1.4, label=label, zorder=3)
+    if orientation == "h":
+        ax.axhline(target, **kwargs)
+    elif orientation == "v":
+        ax.axvline(target, **kwargs)
+    else:
+        raise ValueError(f"orientation must be 'h' or 'v', got {orientation!r}")
+    return ax
+
+
+def wrap_label(text: str, width: int = 6) -> str:
+    """Wrap a label every ``width`` characters (CJK text has no spaces to break at)."""
+    text = str(text)
+    if " " in text.strip():
+        import textwrap
+
+        return "\n".join(textwrap.wrap(text, width=max(width * 2, 8)))
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))

@@ -1,0 +1,73 @@
+"""Shared fixtures: Agg backend, figures closed after each test, project paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+CONFIGS = ROOT / "data" / "configs"
+REFERENCE = Path(__file__).resolve().parent / "reference"
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory):
+    """Sample data generated once per test session into a temporary folder."""
+    from cxeval import sample
+
+    out = tmp_path_factory.mktemp("sample")
+    sample.write_sample(out, seed=0)
+    return out
+
+
+@pytest.fixture(scope="session")
+def configs_dir():
+    return CONFIGS
+
+
+@pytest.fixture(scope="session")
+def notebooks_dir():
+    return NOTEBOOKS
+
+
+def pytest_configure(config):
+    os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture
+def run_notebook(tmp_path, sample_dir, configs_dir):
+    """Execute a real notebook with papermill and return the numbers it recorded.
+
+    Usage: ``results = run_notebook("01_baseline", branch="潮安")``. The executed
+    notebook is written into ``tmp_path``; ``data_dir``, ``config_dir`` and
+    ``results_path`` are filled in unless given.
+    """
+    import json
+
+    import papermill as pm
+
+    def _run(stem: str, **parameters):
+        out = tmp_path / f"{stem}.ipynb"
+        results = tmp_path / f"{stem}.json"
+        params = {"data_dir": str(sample_dir), "config_dir": str(configs_dir),
+                  "results_path": str(results)}
+        params.update(parameters)
+        pm.execute_notebook(str(NOTEBOOKS / f"{stem}.ipynb"), str(out), parameters=params,
+                            kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
+        return json.loads(results.read_text(encoding="utf-8")) if results.exists() else {}
+
+    return _run
