@@ -13,7 +13,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -255,21 +254,13 @@ def record(path: str | os.PathLike | None, **values) -> dict:
     """
     if not path:
         return _jsonable(values)
+    from cxeval._io import atomic_write_text
+
     path = os.fspath(path)
     current: dict = {}
     if os.path.exists(path):
         with open(path, encoding="utf-8") as fh:
             current = json.load(fh)
     current.update(_jsonable(values))
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".record-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(current, fh, ensure_ascii=False, indent=2, allow_nan=False)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write_text(path, json.dumps(current, ensure_ascii=False, indent=2, allow_nan=False))
     return current

@@ -122,3 +122,18 @@ def wrap_label(text: str, width: int = 6) -> str:
 
         return "\n".join(textwrap.wrap(text, width=max(width * 2, 8)))
     return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+# Plot families, one submodule each; their public functions are reachable as
+# ``cxeval.plots.<name>`` without importing every family up front.
+_FAMILIES = ("baseline", "pareto", "pilot", "kpi", "complaints")
+
+
+def __getattr__(name: str):
+    import importlib
+
+    for family in _FAMILIES:
+        module = importlib.import_module(f"{__name__}.{family}")
+        if name in getattr(module, "__all__", ()):
+            return getattr(module, name)
+    raise AttributeError(f"module 'cxeval.plots' has no attribute {name!r}")

@@ -1,0 +1,699 @@
+"""Batch runs: every notebook for every branch, executed by papermill, exported to HTML.
+
+One *job* is one (branch, notebook) pair. :func:`run` executes the jobs with up to
+``workers`` at a time and writes, inside a new run directory that no later run
+touches::
+
+    <out>/<run-id>/<branch>/<notebook>.ipynb   executed notebook (with the error cell on failure)
+    <out>/<run-id>/<branch>/<notebook>.html    report, code hidden, images embedded
+    <out>/<run-id>/<branch>/<notebook>.json    the numbers the notebook recorded
+    <out>/<run-id>/index.html                  links to every report, a summary per branch
+    <out>/<run-id>/manifest.json               status, duration, error, parameters per job
+
+How jobs run, and why:
+
+* Each job runs in a forked child process of the batch, which already imported papermill
+  and nbconvert: the job pays neither the CLI start-up nor the import again. The child is
+  a process of its own so a kernel that hangs or dies takes only its job down; the parent
+  kills the child and its kernel (the whole process tree, with psutil) at the timeout.
+* Kernels talk to the child over IPC (Unix sockets in a private temporary folder) rather
+  than TCP: no ports to clash between parallel kernels (papermill issues #511, #624:
+  "Address already in use", "Kernel didn't respond"), and no "running over TCP without
+  encryption" warning in every report.
+* Every file is written to a temporary name in its final folder and renamed into place, so
+  an interrupted run leaves no half-written report.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import html
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from cxeval import __version__
+from cxeval._io import atomic_write_text as _atomic_write_text
+from cxeval.errors import BatchError
+
+__all__ = [
+    "Job", "run", "plan_jobs", "discover_branches", "discover_notebooks", "safe_name",
+    "notebook_parameters", "export_html", "write_index", "render_index", "DEFAULT_NOTEBOOKS_DIR",
+]
+
+#: Notebooks shipped with the project (next to lib/ in a source checkout).
+DEFAULT_NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+#: Configs shipped with the project.
+DEFAULT_CONFIG_DIR = Path(__file__).resolve().parents[2] / "data" / "configs"
+
+# Parameters every notebook must declare, and optional ones passed only when declared.
+REQUIRED_PARAMETERS = ("branch", "data_dir", "results_path")
+OPTIONAL_PARAMETERS = ("config_dir", "lang")
+#: Values the batch sets for notebook-specific switches when the notebook declares them.
+BATCH_OVERRIDES = {"explorer": False}
+
+# Files in a data folder that name branches, and the column holding the branch.
+_BRANCH_SOURCES = (
+    ("hall_survey", "survey", "branch"),
+    ("brand_survey", "survey", "branch"),
+    ("tickets", "tickets", "branch"),
+    ("kpi_scores", "scores", "unit"),
+    ("subscribers", "subscribers", "branch"),
+)
+_DATA_SUFFIXES = (".csv", ".parquet", ".xlsx")
+
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+             *(f"LPT{i}" for i in range(1, 10))}
+
+
+# --------------------------------------------------------------------------- names and discovery
+def safe_name(name: str) -> str:
+    """Turn a branch name into a safe directory name, keeping Chinese characters.
+
+    Path separators, ``..``, control and shell-special characters become ``_``; Windows
+    reserved device names (``CON``, ``NUL``, ``COM1`` ...) get a leading ``_``; an empty
+    result becomes ``_``. The result never contains a path separator and is never
+    ``.`` or ``..``.
+
+    Examples
+    --------
+    >>> safe_name("../../etc")
+    '_.._etc'
+    >>> safe_name("CON")
+    '_CON'
+    >>> safe_name("潮安")
+    '潮安'
+    """
+    text = str(name).strip()
+    text = re.sub(r'[\x00-\x1f\x7f<>:"/\\|?*]', "_", text)
+    text = text.strip(" .")
+    if text.startswith(".."):
+        text = "_" + text
+    if not text or set(text) <= {"."}:
+        text = "_"
+    if text.split(".")[0].upper() in _RESERVED:
+        text = "_" + text
+    return text[:120]
+
+
+def discover_notebooks(notebooks_dir: str | os.PathLike | None = None,
+                       selected: Sequence[str] | None = None) -> list[Path]:
+    """The notebooks to run, in name order; ``selected`` by stem or prefix (``"01"``)."""
+    directory = Path(notebooks_dir or DEFAULT_NOTEBOOKS_DIR)
+    found = sorted(p for p in directory.glob("*.ipynb") if not p.name.startswith("."))
+    if not found:
+        raise BatchError(f"no notebooks in {directory}")
+    if not selected:
+        return found
+    chosen = []
+    for want in selected:
+        stem = Path(want).stem
+        matches = [p for p in found if p.stem == stem] or [p for p in found if p.stem.startswith(stem)]
+        if not matches:
+            raise BatchError(f"unknown notebook {want!r}: choose from {', '.join(p.stem for p in found)}")
+        chosen.extend(m for m in matches if m not in chosen)
+    return chosen
+
+
+def _find_data_file(data_dir: Path, stem: str) -> Path | None:
+    for suffix in _DATA_SUFFIXES:
+        path = data_dir / f"{stem}{suffix}"
+        if path.exists():
+            return path
+    return None
+
+
+def discover_branches(data_dir: str | os.PathLike) -> list[str]:
+    """Branches named in a data folder's files, in order of first appearance.
+
+    Reads only the branch column of ``hall_survey``, ``brand_survey``, ``tickets``,
+    ``kpi_scores`` and ``subscribers`` (CSV, Parquet or XLSX). A file that cannot be read
+    is skipped here: the notebooks report its problems for the branches it concerns.
+    """
+    from cxeval import data as cxdata
+
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise BatchError(f"data folder {data_dir} does not exist")
+    branches: list[str] = []
+    for stem, kind, column in _BRANCH_SOURCES:
+        path = _find_data_file(data_dir, stem)
+        if path is None:
+            continue
+        try:
+            values = cxdata.load(path, kind)[column].dropna().astype(str).unique()
+        except Exception:  # noqa: BLE001 - a broken file must not stop discovery
+            continue
+        for value in values:
+            if value not in branches:
+                branches.append(value)
+    if not branches:
+        raise BatchError(f"no branches found in {data_dir}: expected files such as hall_survey.csv "
+                         "or tickets.parquet with a branch (分公司) column")
+    return branches
+
+
+def notebook_parameters(path: str | os.PathLike) -> dict:
+    """Parameters a notebook declares in its ``parameters`` cell (papermill.inspect_notebook)."""
+    import papermill as pm
+
+    return pm.inspect_notebook(str(path))
+
+
+# --------------------------------------------------------------------------- jobs
+@dataclass
+class Job:
+    """One notebook executed for one branch."""
+
+    branch: str
+    notebook: str
+    source: str
+    directory: str
+    parameters: dict
+    status: str = "pending"
+    duration_s: float | None = None
+    error: str | None = None
+    html: str | None = None
+    ipynb: str | None = None
+    results: dict = field(default_factory=dict)
+    input_hashes: dict = field(default_factory=dict)
+    version: str = __version__
+    attempts: int = 0
+
+    def manifest_entry(self, run_dir: Path) -> dict:
+        entry = asdict(self)
+        entry.pop("source")
+        entry.pop("directory")
+        return entry
+
+
+def _hash_inputs(data_dir: Path) -> dict:
+    hashes = {}
+    for path in sorted(data_dir.iterdir()) if data_dir.is_dir() else []:
+        if path.is_file() and path.suffix in _DATA_SUFFIXES:
+            digest = hashlib.sha256()
+            with path.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+            hashes[path.name] = digest.hexdigest()
+    return hashes
+
+
+def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path], *, data_dir: Path,
+              config_dir: Path, lang: str) -> list[Job]:
+    """One job per branch and notebook, with the parameters each notebook declares.
+
+    Raises
+    ------
+    BatchError
+        A notebook lacks a required parameter (``branch``, ``data_dir``, ``results_path``):
+        papermill would only warn and run it with its defaults, reporting the wrong branch.
+    """
+    hashes = _hash_inputs(data_dir)
+    used_dirs: dict[str, str] = {}
+    jobs = []
+    declared = {nb: notebook_parameters(nb) for nb in notebooks}
+    for nb, params in declared.items():
+        missing = [p for p in REQUIRED_PARAMETERS if p not in params]
+        if missing:
+            raise BatchError(f"notebook {nb.name} does not declare parameter(s) {', '.join(missing)} "
+                             f"in its parameters cell (it declares: {', '.join(params) or 'none'})")
+    for branch in branches:
+        dirname = safe_name(branch)
+        # Two branch names that clean to the same folder name must not share it.
+        if dirname in used_dirs and used_dirs[dirname] != branch:
+            dirname = f"{dirname}_{hashlib.sha1(branch.encode()).hexdigest()[:6]}"
+        used_dirs[dirname] = branch
+        directory = run_dir / dirname
+        if directory.resolve().parent != run_dir.resolve():
+            raise BatchError(f"branch {branch!r} would write outside the run directory")
+        for nb in notebooks:
+            params = {"branch": branch, "data_dir": str(data_dir), "config_dir": str(config_dir),
+                      "lang": lang, "results_path": str(directory / f"{nb.stem}.json")}
+            params = {k: v for k, v in params.items()
+                      if k in REQUIRED_PARAMETERS or k in declared[nb]}
+            params.update({k: v for k, v in BATCH_OVERRIDES.items() if k in declared[nb]})
+            jobs.append(Job(branch=branch, notebook=nb.stem, source=str(nb), directory=str(directory),
+                            parameters=params, input_hashes=hashes))
+    return jobs
+
+
+# --------------------------------------------------------------------------- HTML export
+_TOC_STYLE = (
+    "<style>.cx-toc{border:1px solid #d5dde7;border-radius:8px;padding:8px 16px;margin:8px 0 16px;"
+    "background:#fbfcfe}.cx-toc ol{margin:4px 0;padding-left:20px}.cx-toc a{text-decoration:none}"
+    ".cx-meta{color:#5b6675;font-size:.85em;margin:4px 0 12px}"
+    "body{max-width:1100px;margin:auto}img{max-width:100%;height:auto}"
+    ".jp-RenderedHTMLCommon table{font-size:.92em}</style>"
+)
+
+
+def _prepare_for_export(nb, *, title: str, meta: str):
+    """Drop stderr streams, add anchors and a table of contents after the first heading."""
+    import nbformat
+
+    headings = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        elif cell.cell_type == "markdown":
+            lines = cell.source.splitlines()
+            for i, line in enumerate(lines):
+                m = re.match(r"^(#{2,3})\s+(.*)$", line)
+                if m:
+                    anchor = f"sec-{len(headings)}"
+                    headings.append((len(m.group(1)), m.group(2).strip(), anchor))
+                    lines[i] = f'{line} <a id="{anchor}"></a>'
+            cell.source = "\n".join(lines)
+    toc = "".join(
+        f'<li style="margin-left:{(level - 2) * 14}px"><a href="#{anchor}">{html.escape(text)}</a></li>'
+        for level, text, anchor in headings
+    )
+    block = (_TOC_STYLE + f'<div class="cx-meta">{html.escape(meta)}</div>'
+             + (f'<nav class="cx-toc"><b>目录 Contents</b><ol>{toc}</ol></nav>' if headings else ""))
+    insert_at = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
+    nb.cells.insert(insert_at, nbformat.v4.new_markdown_cell(block))
+    nb.metadata["title"] = title
+    return nb
+
+
+def export_html(nb_path: str | os.PathLike, html_path: str | os.PathLike, *, title: str,
+                meta: str = "") -> None:
+    """Export an executed notebook to self-contained HTML with no code cells."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    nb = _prepare_for_export(nb, title=title, meta=meta)
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, embed_images=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    _atomic_write_text(Path(html_path), body)
+
+
+def _error_html(job: Job, title: str) -> str:
+    return (
+        "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head><body style='font-family:sans-serif;max-width:900px;"
+        "margin:2em auto'>"
+        f"<h1>{html.escape(title)}</h1><p style='color:#c0392b;font-weight:600'>报告生成失败 "
+        f"Report failed ({html.escape(job.status)})</p><pre style='white-space:pre-wrap;background:#f7f7f7;"
+        f"padding:1em'>{html.escape(job.error or '')}</pre>"
+        f"<p>Executed notebook: <a href='{html.escape(Path(job.ipynb or '').name)}'>"
+        f"{html.escape(Path(job.ipynb or '').name)}</a></p></body></html>"
+    )
+
+
+# --------------------------------------------------------------------------- one job
+class _IPCKernelManager:
+    """Factory for an IPC-transport kernel manager with its sockets in a private folder."""
+
+    @staticmethod
+    def make(socket_dir: str):
+        from jupyter_client.manager import AsyncKernelManager
+
+        class IPCKernelManager(AsyncKernelManager):
+            def __init__(self, **kwargs):
+                kwargs.setdefault("transport", "ipc")
+                kwargs.setdefault("ip", os.path.join(socket_dir, "kernel"))
+                super().__init__(**kwargs)
+
+        return IPCKernelManager
+
+
+def _short_error(exc: BaseException) -> str:
+    name = type(exc).__name__
+    ename = getattr(exc, "ename", None)
+    evalue = getattr(exc, "evalue", None)
+    if ename:
+        text = f"{ename}: {evalue}"
+        cell = getattr(exc, "exec_count", None)
+        return f"{text} (cell {cell})" if cell else text
+    return f"{name}: {exc}"
+
+
+def _execute_job(job_dict: dict, timeout: float | None) -> dict:
+    """Run one job: papermill into a temporary file, rename, export HTML. Returns the job."""
+    import nbformat
+    import papermill as pm
+
+    job = Job(**job_dict)
+    directory = Path(job.directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    final_nb = directory / f"{job.notebook}.ipynb"
+    final_html = directory / f"{job.notebook}.html"
+    results_path = Path(job.parameters["results_path"])
+    if results_path.exists():
+        results_path.unlink()
+    tmp_nb = directory / f".{job.notebook}.partial.ipynb"
+    socket_dir = tempfile.mkdtemp(prefix="cxk-")
+    title = f"{job.branch} · {job.notebook}"
+    start = time.perf_counter()
+    error: BaseException | None = None
+    try:
+        pm.execute_notebook(
+            job.source, str(tmp_nb), parameters=job.parameters, kernel_name="python3",
+            progress_bar=False, cwd=str(Path(job.source).parent), execution_timeout=timeout,
+            kernel_manager_class=_IPCKernelManager.make(socket_dir),
+        )
+    except BaseException as exc:  # noqa: BLE001 - any failure is this job's, reported in the manifest
+        error = exc
+    finally:
+        shutil.rmtree(socket_dir, ignore_errors=True)
+    job.duration_s = round(time.perf_counter() - start, 3)
+    if tmp_nb.exists():
+        os.replace(tmp_nb, final_nb)
+        job.ipynb = final_nb.name
+    if error is None:
+        try:
+            nb = nbformat.read(str(final_nb), as_version=4)
+            job.duration_s = round(time.perf_counter() - start, 3)
+            job.results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.exists() else {}
+            meta = f"cxeval {__version__} · {_dt.datetime.now():%Y-%m-%d %H:%M}"
+            export_html(final_nb, final_html, title=title, meta=meta)
+            del nb
+            job.status = "ok"
+            job.html = final_html.name
+        except BaseException as exc:  # noqa: BLE001
+            error = exc
+    if error is not None:
+        job.status = "failed"
+        job.error = _short_error(error)
+        _atomic_write_text(final_html, _error_html(job, title))
+        job.html = final_html.name
+    job.duration_s = round(time.perf_counter() - start, 3)
+    return asdict(job)
+
+
+def _child(job_dict: dict, timeout: float | None, result_path: str) -> None:
+    """Entry point of the forked child: run the job and hand back its record as JSON."""
+    try:
+        record = _execute_job(job_dict, timeout)
+    except BaseException as exc:  # noqa: BLE001
+        record = dict(job_dict, status="failed", error=f"{type(exc).__name__}: {exc}\n"
+                      + traceback.format_exc(limit=3))
+    Path(result_path).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+
+def _kill_tree(pid: int) -> None:
+    import psutil
+
+    try:
+        parent = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return
+    procs = parent.children(recursive=True) + [parent]
+    for proc in procs:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(procs, timeout=5)
+
+
+# --------------------------------------------------------------------------- manifest and index
+def _write_manifest(run_dir: Path, run_id: str, jobs: Sequence[Job], extra: dict) -> None:
+    manifest = {"run_id": run_id, "version": __version__, **extra,
+                "jobs": [j.manifest_entry(run_dir) for j in jobs]}
+    _atomic_write_text(run_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+
+
+_INDEX_CSS = """
+body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2733;
+background:#f5f7fa}main{max-width:1200px;margin:auto;padding:16px}h1{font-size:1.5em;margin:.4em 0}
+.meta{color:#5b6675;font-size:.9em}.wrap{overflow-x:auto}table{border-collapse:collapse;width:100%;
+background:#fff;box-shadow:0 1px 3px rgba(0,0,0,.08)}th,td{padding:8px 10px;border-bottom:1px solid #e3e8ef;
+text-align:left;vertical-align:top;font-size:.93em}th{background:#eef2f7;position:sticky;top:0}
+td.branch{font-weight:700;white-space:nowrap}a{color:#1f5fa8}.s{display:inline-block;width:.8em;height:.8em;
+border-radius:50%;margin-right:6px;vertical-align:middle}.good{background:#2e8b57}.bad{background:#c0392b}
+.warn{background:#e0a100}.none{background:#9aa5b1}.failed{color:#c0392b;font-weight:600}.err{color:#7a2a20;
+font-size:.85em;display:block;max-width:22em;overflow-wrap:anywhere}.small{color:#5b6675;font-size:.85em}
+.legend span{margin-right:14px}
+@media (max-width:700px){th,td{padding:6px;font-size:.85em}h1{font-size:1.2em}}
+"""
+
+_NOTEBOOK_TITLES = {
+    "01_baseline": ("满意度现状", "Baseline"),
+    "02_root_cause_pareto": ("根因与帕累托", "Root cause & Pareto"),
+    "03_pilot_vs_rollout": ("试点与推广", "Pilot vs rollout"),
+    "04_kpi_scorecard": ("KPI 考核", "KPI scorecard"),
+    "05_complaint_handling": ("投诉处理", "Complaint handling"),
+}
+
+
+def render_index(manifest: dict, *, lang: str = "zh") -> str:
+    """The index page of a run: one row per branch, one column per notebook.
+
+    Each cell links the report and shows the headline the notebook recorded
+    (``headline`` text and ``status`` good / warn / bad in its results sidecar), or the
+    failure and its reason. Everything from data is HTML-escaped.
+    """
+    from cxeval.report import tr
+
+    jobs = manifest.get("jobs", [])
+    notebooks: list[str] = []
+    branches: list[str] = []
+    cells: dict = {}
+    for job in jobs:
+        if job["notebook"] not in notebooks:
+            notebooks.append(job["notebook"])
+        if job["branch"] not in branches:
+            branches.append(job["branch"])
+        cells[(job["branch"], job["notebook"])] = job
+    n_ok = sum(j.get("status") == "ok" for j in jobs)
+    n_failed = sum(j.get("status") == "failed" for j in jobs)
+    head = "".join(
+        f"<th>{html.escape(tr(*_NOTEBOOK_TITLES.get(nb, (nb, nb)), lang))}</th>" for nb in notebooks)
+    rows = []
+    for branch in branches:
+        tds = []
+        for nb in notebooks:
+            job = cells.get((branch, nb))
+            if job is None:
+                tds.append("<td></td>")
+                continue
+            folder = Path(job.get("parameters", {}).get("results_path", "")).parent.name
+            href = html.escape(f"{folder}/{job.get('html') or ''}", quote=True)
+            if job.get("status") == "ok":
+                results = job.get("results") or {}
+                key = "headline_en" if lang == "en" else "headline"
+                text = results.get(key) or results.get("headline") or tr("查看报告", "Open report", lang)
+                status = results.get("status") if results.get("status") in ("good", "bad", "warn") else "none"
+                tds.append(f'<td><span class="s {status}"></span><a href="{href}">{html.escape(str(text))}</a></td>')
+            elif job.get("status") in ("pending", "running"):
+                tds.append(f'<td class="small">{html.escape(tr("未完成", "not finished", lang))}</td>')
+            else:
+                tds.append(
+                    f'<td><a class="failed" href="{href}">{html.escape(tr("失败", "Failed", lang))}</a>'
+                    f'<span class="err">{html.escape(str(job.get("error") or ""))[:400]}</span></td>')
+        rows.append(f'<tr><td class="branch">{html.escape(branch)}</td>{"".join(tds)}</tr>')
+    title = tr("服务质量改进报告", "Service-quality improvement reports", lang)
+    summary = tr(f"{len(branches)} 个分公司，{len(jobs)} 份报告：{n_ok} 份成功，{n_failed} 份失败",
+                 f"{len(branches)} branches, {len(jobs)} reports: {n_ok} succeeded, {n_failed} failed", lang)
+    legend = tr("<span><span class='s good'></span>达标</span><span><span class='s warn'></span>需关注</span>"
+                "<span><span class='s bad'></span>未达标</span>",
+                "<span><span class='s good'></span>on target</span><span><span class='s warn'></span>watch"
+                "</span><span><span class='s bad'></span>off target</span>", lang)
+    return (
+        f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(title)}</title><style>{_INDEX_CSS}</style></head><body><main>"
+        f"<h1>{html.escape(title)}</h1><p class='meta'>{html.escape(tr('运行', 'Run', lang))} "
+        f"{html.escape(str(manifest.get('run_id', '')))} · cxeval {html.escape(str(manifest.get('version', '')))}"
+        f" · {html.escape(summary)}</p><p class='legend small'>{legend}</p>"
+        f"<div class='wrap'><table><thead><tr><th>{html.escape(tr('分公司', 'Branch', lang))}</th>{head}</tr>"
+        f"</thead><tbody>{''.join(rows)}</tbody></table></div></main></body></html>"
+    )
+
+
+def write_index(run_dir: str | os.PathLike, *, lang: str | None = None) -> Path:
+    """(Re)build ``index.html`` of a run from its manifest and the recorded numbers."""
+    run_dir = Path(run_dir)
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    page = render_index(manifest, lang=lang or manifest.get("lang", "zh"))
+    path = run_dir / "index.html"
+    _atomic_write_text(path, page)
+    return path
+
+
+def _new_run_dir(out: Path) -> tuple[str, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for i in range(1000):
+        run_id = stamp if i == 0 else f"{stamp}-{i}"
+        run_dir = out / run_id
+        try:
+            run_dir.mkdir()  # never reuse an earlier run's directory
+            return run_id, run_dir
+        except FileExistsError:
+            continue
+    raise BatchError(f"could not create a new run directory in {out}")
+
+
+# --------------------------------------------------------------------------- run
+def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | None = None,
+        data_dir: str | os.PathLike = "data/sample", out: str | os.PathLike = "reports",
+        workers: int | None = None, timeout: float | None = 600, only_failed: str | os.PathLike | None = None,
+        config_dir: str | os.PathLike | None = None, notebooks_dir: str | os.PathLike | None = None,
+        lang: str = "zh", progress: bool = True) -> dict:
+    """Execute every notebook for every branch and export the reports.
+
+    Parameters
+    ----------
+    branches : sequence of str, optional
+        Branches to report on; default: every branch found in ``data_dir``.
+    notebooks : sequence of str, optional
+        Notebook stems or prefixes (``"01_baseline"``, ``"03"``); default: all.
+    data_dir, config_dir : path
+        Input data and configuration folders, passed to every notebook.
+    out : path
+        Folder in which a new run directory ``<run-id>`` is created.
+    workers : int, optional
+        Jobs run at once; default the number of cores.
+    timeout : float, optional
+        Seconds one job may take; a job over it is stopped (its kernel killed) and failed.
+    only_failed : path, optional
+        An earlier run directory: rerun its failed jobs there, keep its successful ones.
+    lang : {"zh", "en"}
+        Language of labels in notebooks and in the index page.
+    progress : bool
+        Show a progress bar over jobs.
+
+    Returns
+    -------
+    dict
+        The manifest: ``run_id``, ``run_dir``, ``jobs`` (one entry per job with branch,
+        notebook, status, duration_s, error, html, parameters, results, input_hashes).
+
+    Raises
+    ------
+    BatchError
+        Bad arguments (missing folders, unknown notebooks, no branches, bad language).
+    """
+    if lang not in ("zh", "en"):
+        raise BatchError(f"lang must be 'zh' or 'en', got {lang!r}")
+    workers = workers or os.cpu_count() or 1
+    if workers < 1:
+        raise BatchError(f"workers must be at least 1, got {workers}")
+    if timeout is not None and timeout <= 0:
+        raise BatchError(f"timeout must be positive seconds, got {timeout}")
+    # Importing these before forking lets every child skip the import.
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    if only_failed:
+        run_dir = Path(only_failed)
+        manifest_path = run_dir / "manifest.json"
+        if not manifest_path.exists():
+            raise BatchError(f"{run_dir} is not a run directory (no manifest.json)")
+        previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+        run_id = previous["run_id"]
+        data_dir = Path(previous.get("data_dir", data_dir))
+        lang = previous.get("lang", lang)
+        all_jobs = []
+        for entry in previous["jobs"]:
+            entry = dict(entry)
+            source = Path(entry.pop("source", "") or "")
+            nb_dir = Path(previous.get("notebooks_dir") or notebooks_dir or DEFAULT_NOTEBOOKS_DIR)
+            source = nb_dir / f"{entry['notebook']}.ipynb"
+            directory = Path(entry["parameters"]["results_path"]).parent
+            all_jobs.append(Job(source=str(source), directory=str(directory), **{
+                k: v for k, v in entry.items() if k in Job.__dataclass_fields__}))
+        todo = [j for j in all_jobs if j.status != "ok"]
+        for job in todo:
+            job.input_hashes = _hash_inputs(Path(data_dir))
+        extra = {k: v for k, v in previous.items() if k not in ("run_id", "version", "jobs")}
+    else:
+        data_dir = Path(data_dir).resolve()
+        if not data_dir.is_dir():
+            raise BatchError(f"data folder {data_dir} does not exist")
+        config_dir = Path(config_dir or DEFAULT_CONFIG_DIR).resolve()
+        nb_paths = discover_notebooks(notebooks_dir, notebooks)
+        branch_list = list(branches) if branches else discover_branches(data_dir)
+        run_id, run_dir = _new_run_dir(Path(out))
+        all_jobs = plan_jobs(run_dir, branch_list, nb_paths, data_dir=data_dir, config_dir=config_dir,
+                             lang=lang)
+        todo = list(all_jobs)
+        extra = {"data_dir": str(data_dir), "config_dir": str(config_dir), "lang": lang,
+                 "notebooks_dir": str(Path(nb_paths[0]).parent), "branches": branch_list,
+                 "started": _dt.datetime.now().isoformat(timespec="seconds")}
+    for job in todo:
+        Path(job.directory).mkdir(parents=True, exist_ok=True)
+    _write_manifest(run_dir, run_id, all_jobs, extra)
+
+    _run_jobs(todo, workers=workers, timeout=timeout, progress=progress,
+              on_done=lambda: _write_manifest(run_dir, run_id, all_jobs, extra))
+    extra["finished"] = _dt.datetime.now().isoformat(timespec="seconds")
+    _write_manifest(run_dir, run_id, all_jobs, extra)
+    write_index(run_dir, lang=lang)
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["run_dir"] = str(run_dir)
+    return manifest
+
+
+def _run_jobs(jobs: list[Job], *, workers: int, timeout: float | None, progress: bool, on_done) -> None:
+    """Run jobs in forked children, at most ``workers`` at once, killing any over ``timeout``."""
+    from tqdm.auto import tqdm
+
+    ctx = multiprocessing.get_context("fork")
+    pending = list(jobs)
+    running: dict = {}
+    handoff = Path(tempfile.mkdtemp(prefix="cxeval-jobs-"))
+    bar = tqdm(total=len(jobs), desc="reports", unit="job", disable=not progress, leave=True)
+    # The hard limit leaves papermill time to stop the cell itself and save the error cell.
+    hard_limit = None if timeout is None else timeout + 30
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                job = pending.pop(0)
+                job.attempts += 1
+                job.status = "running"
+                result_path = handoff / f"{len(running)}-{time.monotonic_ns()}.json"
+                proc = ctx.Process(target=_child, args=(asdict(job), timeout, str(result_path)))
+                proc.start()
+                running[proc] = (job, result_path, time.monotonic())
+            time.sleep(0.05)
+            for proc in list(running):
+                job, result_path, started = running[proc]
+                overdue = hard_limit is not None and time.monotonic() - started > hard_limit
+                if proc.is_alive() and not overdue:
+                    continue
+                if overdue and proc.is_alive():
+                    _kill_tree(proc.pid)
+                    proc.join(5)
+                    job.status = "failed"
+                    job.duration_s = round(time.monotonic() - started, 3)
+                    job.error = f"timeout: stopped after {timeout:g} s"
+                else:
+                    proc.join()
+                    if result_path.exists():
+                        record = json.loads(result_path.read_text(encoding="utf-8"))
+                        for key in ("status", "duration_s", "error", "html", "ipynb", "results"):
+                            setattr(job, key, record.get(key))
+                    else:
+                        job.status = "failed"
+                        job.duration_s = round(time.monotonic() - started, 3)
+                        job.error = f"the job's process died (exit code {proc.exitcode})"
+                if job.status != "ok" and not (Path(job.directory) / f"{job.notebook}.html").exists():
+                    _atomic_write_text(Path(job.directory) / f"{job.notebook}.html",
+                                       _error_html(job, f"{job.branch} · {job.notebook}"))
+                    job.html = f"{job.notebook}.html"
+                del running[proc]
+                bar.update(1)
+                bar.set_postfix_str(f"{job.branch}/{job.notebook}: {job.status}")
+                on_done()
+    finally:
+        for proc in running:
+            _kill_tree(proc.pid)
+        bar.close()
+        shutil.rmtree(handoff, ignore_errors=True)

@@ -1,0 +1,150 @@
+"""The ``cxeval`` command: parse arguments and call the library.
+
+Exit codes: 0 success; 1 a batch ran but some job failed; 2 bad arguments, invalid data
+or an invalid configuration (every problem printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from cxeval import __version__
+from cxeval.errors import BatchError, ConfigError, CxevalError, DataError
+
+KINDS = ("survey", "tickets", "causes", "scores", "subscribers", "actions")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cxeval", description="Service-quality improvement workbook: data checks, scoring and batch reports.")
+    parser.add_argument("--version", action="version", version=f"cxeval {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("sample", help="write the deterministic sample data")
+    p.add_argument("--out", default="data/sample", help="output folder (default: data/sample)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--scale", type=float, default=1.0, help="multiply ticket volume (default: 1.0)")
+
+    p = sub.add_parser("validate", help="check an input file and print every problem")
+    p.add_argument("path", help="CSV, XLSX or Parquet file")
+    p.add_argument("--kind", required=True, choices=KINDS, help="which data contract the file follows")
+    p.add_argument("--sheet", default=None, help="XLSX sheet name (default: the first sheet)")
+
+    p = sub.add_parser("score", help="score units on a scorecard and print the totals")
+    p.add_argument("--config", required=True, help="scorecard YAML (see data/configs/)")
+    p.add_argument("--input", required=True, help="scores file: unit, period, item, value")
+    p.add_argument("--out", default=None, help="write the totals table to this CSV")
+
+    p = sub.add_parser("run", help="run every notebook for every branch and export HTML reports")
+    p.add_argument("--branches", nargs="+", default=None, help="branches (default: all found in the data)")
+    p.add_argument("--notebooks", nargs="+", default=None, help="notebook stems or prefixes (default: all)")
+    p.add_argument("--data", default="data/sample", help="input data folder (default: data/sample)")
+    p.add_argument("--configs", default=None, help="configuration folder (default: data/configs)")
+    p.add_argument("--out", default="reports", help="folder for run directories (default: reports)")
+    p.add_argument("--workers", type=int, default=None, help="jobs at once (default: number of cores)")
+    p.add_argument("--timeout", type=float, default=600, help="seconds per notebook (default: 600)")
+    p.add_argument("--only-failed", default=None, metavar="RUN_DIR", help="rerun the failed jobs of RUN_DIR")
+    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="report language (default: zh)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def _cmd_sample(args) -> int:
+    from cxeval import sample
+
+    if args.scale <= 0:
+        print(f"cxeval sample: --scale must be positive, got {args.scale}", file=sys.stderr)
+        return 2
+    paths = sample.write_sample(args.out, seed=args.seed, scale=args.scale)
+    for path in paths:
+        size = Path(path).stat().st_size
+        print(f"{path}  ({size / 1024:,.0f} KiB)")
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    from cxeval import data
+
+    sheet = args.sheet
+    if sheet is not None and sheet.isdigit():
+        sheet = int(sheet)
+    try:
+        df = data.load(args.path, args.kind, sheet=sheet)
+    except DataError as err:
+        print(f"{args.path}: {err.summary}", file=sys.stderr)
+        for problem in err.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    print(f"{args.path}: OK · {data.describe(df, args.kind)}")
+    return 0
+
+
+def _cmd_score(args) -> int:
+    from cxeval import kpi
+
+    totals = kpi.score_file(args.config, args.input)
+    with _pandas_display():
+        print(totals.to_string(index=False))
+    if args.out:
+        from cxeval._io import atomic_write
+
+        out = Path(args.out)
+        if out.resolve() == Path(args.input).resolve():
+            print("cxeval score: --out must not be the input file (it would be overwritten)", file=sys.stderr)
+            return 2
+        # utf-8-sig so that Excel opens the Chinese headers correctly
+        atomic_write(out, lambda tmp: totals.to_csv(tmp, index=False, encoding="utf-8-sig"))
+        print(f"written: {args.out}")
+    return 0
+
+
+def _pandas_display():
+    import pandas as pd
+
+    return pd.option_context("display.width", 200, "display.max_columns", 50,
+                             "display.unicode.east_asian_width", True, "display.float_format", "{:.2f}".format)
+
+
+def _cmd_run(args) -> int:
+    from cxeval import batch
+
+    manifest = batch.run(branches=args.branches, notebooks=args.notebooks, data_dir=args.data,
+                         out=args.out, workers=args.workers, timeout=args.timeout,
+                         only_failed=args.only_failed, config_dir=args.configs, lang=args.lang,
+                         progress=not args.no_progress)
+    jobs = manifest["jobs"]
+    failed = [j for j in jobs if j["status"] != "ok"]
+    print(f"run {manifest['run_id']}: {len(jobs) - len(failed)} of {len(jobs)} reports succeeded")
+    for job in failed:
+        print(f"  FAILED {job['branch']} / {job['notebook']}: {job['error']}", file=sys.stderr)
+    print(f"index: {Path(manifest['run_dir']) / 'index.html'}")
+    return 1 if failed else 0
+
+
+COMMANDS = {"sample": _cmd_sample, "validate": _cmd_validate, "score": _cmd_score, "run": _cmd_run}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cxeval`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (DataError, ConfigError) as err:
+        print(f"cxeval {args.command}: {err}", file=sys.stderr)
+        return 2
+    except BatchError as err:
+        print(f"cxeval {args.command}: {err}", file=sys.stderr)
+        return 2
+    except CxevalError as err:
+        print(f"cxeval {args.command}: {err}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as err:
+        print(f"cxeval {args.command}: file not found: {err.filename}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,3 @@
+"""Plots for baseline (see cxeval.plots for the conventions)."""
+
+__all__: list[str] = []

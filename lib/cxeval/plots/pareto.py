@@ -1,0 +1,3 @@
+"""Plots for pareto (see cxeval.plots for the conventions)."""
+
+__all__: list[str] = []

@@ -1,0 +1,156 @@
+"""Batch runs on tiny purpose-built notebooks (tests/notebooks/): isolation, safety, reruns."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from cxeval import batch
+from cxeval.errors import BatchError
+from conftest import ROOT
+
+TEST_NOTEBOOKS = ROOT / "tests" / "notebooks"
+
+
+def _run(tmp_path, branches, notebooks, **kwargs):
+    kwargs.setdefault("workers", 2)
+    return batch.run(branches=branches, notebooks=notebooks, data_dir=tmp_path, out=tmp_path / "reports",
+                     notebooks_dir=TEST_NOTEBOOKS, config_dir=tmp_path, progress=False, **kwargs)
+
+
+def _jobs(manifest):
+    return {(j["branch"], j["notebook"]): j for j in manifest["jobs"]}
+
+
+def test_safe_name_examples():
+    assert batch.safe_name("潮安") == "潮安"
+    assert batch.safe_name("../../etc") == "_.._etc"
+    assert batch.safe_name("CON") == "_CON"
+    assert batch.safe_name("com1.txt") == "_com1.txt"
+    assert batch.safe_name("..") == "_"
+    assert batch.safe_name("a/b\\c:d") == "a_b_c_d"
+    assert "/" not in batch.safe_name("/abs/path")
+
+
+def test_failed_branch_does_not_stop_others(tmp_path):
+    manifest = _run(tmp_path, ["潮安", "bad", "贵阳"], ["ok", "fail_on_bad"])
+    jobs = _jobs(manifest)
+    assert len(jobs) == 6
+    assert jobs[("bad", "fail_on_bad")]["status"] == "failed"
+    assert "broken data for bad" in jobs[("bad", "fail_on_bad")]["error"]
+    others = [j for k, j in jobs.items() if k != ("bad", "fail_on_bad")]
+    assert all(j["status"] == "ok" for j in others)
+    run_dir = Path(manifest["run_dir"])
+    # the failed job keeps its executed notebook with the error cell, and an error page
+    executed = json.loads((run_dir / "bad" / "fail_on_bad.ipynb").read_text(encoding="utf-8"))
+    errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors and errors[0]["ename"] == "ValueError"
+    page = (run_dir / "bad" / "fail_on_bad.html").read_text(encoding="utf-8")
+    assert "broken data for bad" in page
+    # numbers come from the sidecar, not from the HTML
+    assert jobs[("潮安", "ok")]["results"]["headline"] == "潮安 ok"
+    index = (run_dir / "index.html").read_text(encoding="utf-8")
+    assert "broken data for bad" in index and "潮安 ok" in index
+    # manifest fields of DESIGN.md
+    for job in manifest["jobs"]:
+        for key in ("branch", "notebook", "status", "duration_s", "error", "html", "parameters",
+                    "input_hashes", "version"):
+            assert key in job
+
+
+def test_cli_exit_codes_and_only_failed(tmp_path, monkeypatch):
+    from cxeval import cli
+
+    monkeypatch.setattr(batch, "DEFAULT_NOTEBOOKS_DIR", TEST_NOTEBOOKS)
+    args = ["run", "--branches", "潮安", "bad", "--notebooks", "fail_on_bad", "--data", str(tmp_path),
+            "--out", str(tmp_path / "reports"), "--workers", "2", "--no-progress"]
+    assert cli.main(args) == 1
+    (run_dir,) = (tmp_path / "reports").iterdir()
+    first = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    ok_mtime = (run_dir / "潮安" / "fail_on_bad.html").stat().st_mtime_ns
+    # "fix the data" = make the notebook no longer fail for that branch: rename it in the manifest
+    for job in first["jobs"]:
+        if job["branch"] == "bad":
+            job["parameters"]["branch"] = "fixed"
+    (run_dir / "manifest.json").write_text(json.dumps(first, ensure_ascii=False), encoding="utf-8")
+    assert cli.main(["run", "--only-failed", str(run_dir), "--no-progress"]) == 0
+    second = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert all(j["status"] == "ok" for j in second["jobs"])
+    # the job that had succeeded was not rerun
+    assert (run_dir / "潮安" / "fail_on_bad.html").stat().st_mtime_ns == ok_mtime
+    assert [j["attempts"] for j in second["jobs"]] == [1, 2]
+    assert len(list((tmp_path / "reports").iterdir())) == 1
+
+
+def test_bad_arguments_exit_2(tmp_path, capsys):
+    from cxeval import cli
+
+    assert cli.main(["run", "--data", str(tmp_path / "missing"), "--out", str(tmp_path)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    with pytest.raises(BatchError, match="unknown notebook 'nope'"):
+        batch.discover_notebooks(TEST_NOTEBOOKS, ["nope"])
+
+
+def test_notebook_without_required_parameters_is_refused(tmp_path):
+    with pytest.raises(BatchError, match="does not declare parameter"):
+        _run(tmp_path, ["潮安"], ["noparams"])
+
+
+def test_unsafe_branch_names_stay_inside_run_dir(tmp_path):
+    manifest = _run(tmp_path, ["../../etc", "CON", "潮安/饶平"], ["ok"])
+    run_dir = Path(manifest["run_dir"]).resolve()
+    for job in manifest["jobs"]:
+        assert job["status"] == "ok"
+        folder = Path(job["parameters"]["results_path"]).parent.resolve()
+        assert folder.parent == run_dir
+    names = sorted(p.name for p in run_dir.iterdir() if p.is_dir())
+    assert names == ["_.._etc", "_CON", "潮安_饶平"]
+    assert not (tmp_path.parent / "etc").exists()
+
+
+def test_new_run_never_reuses_a_directory(tmp_path):
+    a = _run(tmp_path, ["潮安"], ["ok"])
+    b = _run(tmp_path, ["潮安"], ["ok"])
+    assert a["run_dir"] != b["run_dir"]
+    assert Path(a["run_dir"], "潮安", "ok.html").exists()
+
+
+def test_html_has_no_code_and_escapes_text(tmp_path):
+    manifest = _run(tmp_path, ["<script>alert(1)</script>"], ["ok"])
+    (job,) = manifest["jobs"]
+    folder = Path(job["parameters"]["results_path"]).parent
+    page = (folder / "ok.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    code_cells = soup.select(".jp-CodeCell")
+    assert code_cells, "expected output cells"
+    for cell in code_cells:
+        assert not cell.select(".jp-InputArea"), "a code cell shows its input"
+    assert "&lt;b&gt;escaped" in page and "<b>escaped" not in page
+    assert "<script>alert(1)</script>" not in page
+    index = (Path(manifest["run_dir"]) / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in index
+    assert "目录" in page  # table of contents
+
+
+def test_timeout_and_dead_kernel_fail_only_their_job(tmp_path):
+    manifest = _run(tmp_path, ["slow", "dead", "fine"], ["hang", "die"], timeout=5)
+    jobs = _jobs(manifest)
+    assert jobs[("slow", "hang")]["status"] == "failed"
+    assert "timeout" in jobs[("slow", "hang")]["error"].lower() or "Timeout" in jobs[("slow", "hang")]["error"]
+    assert jobs[("dead", "die")]["status"] == "failed"
+    assert jobs[("fine", "hang")]["status"] == "ok" and jobs[("fine", "die")]["status"] == "ok"
+    assert jobs[("slow", "die")]["status"] == "ok" and jobs[("dead", "hang")]["status"] == "ok"
+
+
+def test_many_parallel_jobs_are_reliable(tmp_path):
+    branches = [f"b{i:02d}" for i in range(16)]
+    manifest = _run(tmp_path, branches, ["ok"], workers=4)
+    statuses = [j["status"] for j in manifest["jobs"]]
+    assert statuses == ["ok"] * 16, [j["error"] for j in manifest["jobs"] if j["status"] != "ok"]
+    for job in manifest["jobs"]:
+        assert job["results"]["branch"] == job["branch"]
+        page = (Path(job["parameters"]["results_path"]).parent / "ok.html").read_text(encoding="utf-8")
+        assert "TCP" not in page and "Traceback" not in page
