@@ -1,0 +1,73 @@
+"""Number formats, masking, display helpers and the results sidecar."""
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from cxeval import report
+
+
+@pytest.mark.parametrize("value, text", [(0.95312, "95.3%"), (1, "100.0%"), (0, "0.0%"), (0.0005, "0.1%"),
+                                         (float("nan"), "–"), (None, "–")])
+def test_fmt_pct(value, text):
+    assert report.fmt_pct(value) == text
+
+
+@pytest.mark.parametrize("value, text", [(0.031, "+3.1 pp"), (-0.0149, "-1.5 pp"), (0.0, "+0.0 pp"),
+                                         (-0.00001, "+0.0 pp"), (float("nan"), "–")])
+def test_fmt_pp(value, text):
+    assert report.fmt_pp(value) == text
+
+
+def test_counts_and_p_values():
+    assert report.fmt_int(3428) == "3,428"
+    assert report.fmt_num(12345.678, 2) == "12,345.68"
+    assert report.fmt_p(0.0004) == "p < 0.001"
+    assert report.fmt_p(0.03215) == "p = 0.032"
+
+
+def test_tr_checks_language():
+    assert report.tr("满意度", "Satisfaction", "en") == "Satisfaction"
+    with pytest.raises(ValueError, match="lang must be 'zh' or 'en', got 'fr'"):
+        report.tr("a", "b", "fr")
+
+
+def test_masking():
+    assert report.mask_id("13812341234") == "138****1234"
+    assert report.mask_id("C00123") == "C****3"
+    assert report.mask_text("客户13812341234来电, 另留15900001111") == "客户138****1234来电, 另留159****1111"
+    # a 12-digit number is not a phone number
+    assert report.mask_text("单号 213812341234") == "单号 213812341234"
+
+
+def test_headline_escapes_and_validates():
+    out = report.headline([{"label": "满意度", "value": "<b>95.3%</b>", "status": "good"}],
+                          sentence="达标 <script>")._repr_html_()
+    assert "&lt;b&gt;95.3%&lt;/b&gt;" in out and "&lt;script&gt;" in out
+    with pytest.raises(ValueError, match="card status must be"):
+        report.headline([{"label": "x", "value": "1", "status": "great"}])
+
+
+def test_table_formats_masks_and_labels():
+    df = pd.DataFrame({"customer_id": ["13812341234"], "rate": [0.95312], "n": [3428], "note": ["<i>x</i>"]})
+    html = report.table(df, formats={"rate": "pct", "n": "int"}, labels={"rate": "满意度"},
+                        mask=["customer_id"]).to_html()
+    assert "138****1234" in html and "13812341234" not in html
+    assert "95.3%" in html and "3,428" in html and "满意度" in html
+    assert "&lt;i&gt;x&lt;/i&gt;" in html
+    assert df.loc[0, "customer_id"] == "13812341234"  # input untouched
+    with pytest.raises(ValueError, match="format for column 'rate' must be one of"):
+        report.table(df, formats={"rate": "percent"})
+
+
+def test_record_merges_atomically(tmp_path):
+    path = tmp_path / "sub" / "r.json"
+    report.record(path, rate=0.95, n=pd.Series([3]).iloc[0])
+    report.record(path, gap=float("nan"), halls=["庵埠"])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data == {"rate": 0.95, "n": 3, "gap": None, "halls": ["庵埠"]}
+    assert [p.name for p in path.parent.iterdir()] == ["r.json"]
+    assert report.record("", x=1.0) == {"x": 1.0}
+    assert not math.isnan(report.record("", y=0.5)["y"])
