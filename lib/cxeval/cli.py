@@ -14,7 +14,7 @@ from pathlib import Path
 from cxeval import __version__
 from cxeval.errors import BatchError, ConfigError, CxevalError, DataError
 
-KINDS = ("survey", "tickets", "causes", "scores", "subscribers", "actions")
+from cxeval.schemas import KINDS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,6 +85,9 @@ def _cmd_validate(args) -> int:
 def _cmd_score(args) -> int:
     from cxeval import kpi
 
+    if args.out and Path(args.out).resolve() == Path(args.input).resolve():
+        print("cxeval score: --out must not be the input file (it would be overwritten)", file=sys.stderr)
+        return 2
     totals = kpi.score_file(args.config, args.input)
     with _pandas_display():
         print(totals.to_string(index=False))
@@ -92,9 +95,6 @@ def _cmd_score(args) -> int:
         from cxeval._io import atomic_write
 
         out = Path(args.out)
-        if out.resolve() == Path(args.input).resolve():
-            print("cxeval score: --out must not be the input file (it would be overwritten)", file=sys.stderr)
-            return 2
         # utf-8-sig so that Excel opens the Chinese headers correctly
         atomic_write(out, lambda tmp: totals.to_csv(tmp, index=False, encoding="utf-8-sig"))
         print(f"written: {args.out}")

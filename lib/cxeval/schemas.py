@@ -1,0 +1,332 @@
+"""The data contracts: every kind of input file, its columns, their types and header aliases.
+
+This module is the one place that says what a survey, ticket, cause, score, subscriber or
+action file must contain. :func:`cxeval.data.load` reads a file, matches its headers to the
+canonical English column names below (Chinese or English, case- and
+whitespace-insensitive), converts each column to its type and validates it.
+
+Kinds and columns (``*`` = required column):
+
+========== ===================================================================================
+kind       columns
+========== ===================================================================================
+survey     period*, branch*, hall, segment, responses, satisfied, rate
+           (``satisfied`` or ``rate`` is required: counts ``responses`` + ``satisfied``, or
+           ``satisfied`` as 0/1 with one row per response, or ``rate`` with optional
+           ``responses``)
+tickets    ticket_id*, customer_id*, branch*, opened_at*, channel*, category*, network*,
+           submitted_at, dispatched_at, replied_at, returned_at, closed_at,
+           escalated*, first_contact_resolved*, qualified*, summary
+causes     bone*, cause*, subcause, count (votes)
+scores     unit*, period*, item*, value*
+subscribers branch*, period*, subscribers*
+actions    cause*, action*, owner*, due*, status*  (owner, due and status may be blank:
+           not yet assigned / planned / started)
+========== ===================================================================================
+
+Column types (``Column.type``):
+
+``text``      free text or a name; surrounding spaces removed, blank cells are missing.
+``id``        an identifier kept as text (``13800138000``, not ``1.38e10``).
+``period``    ``"YYYY-MM"`` (month), ``"YYYY-Qn"`` (quarter) or ``"YYYY"`` (year).
+``count``     a whole number >= 0.
+``number``    any number; ``"86.1%"`` is read as 0.861.
+``rate``      a proportion 0-1; written as 0.953, 95.3 or ``"95.3%"`` (see ``cxeval.data``).
+``bool``      yes/no: 1/0, true/false, 是/否, Y/N, yes/no.
+``datetime``  a date and time, naive local time.
+``network``   one of the three networks (三网): ``product``, ``channel``, ``support``
+              (Chinese names accepted, see :data:`NETWORKS`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Column", "Schema", "SCHEMAS", "KINDS", "TYPES", "NETWORKS", "TRUE_WORDS", "FALSE_WORDS",
+    "schema", "label", "normalize_header", "match_header",
+]
+
+#: Column types a :class:`Column` can have (see the module docstring).
+TYPES = ("text", "id", "period", "count", "number", "rate", "bool", "datetime", "network")
+
+#: Words read as True / False in ``bool`` columns (compared case-insensitively).
+TRUE_WORDS = ("1", "1.0", "true", "t", "yes", "y", "是", "对", "√", "✓")
+FALSE_WORDS = ("0", "0.0", "false", "f", "no", "n", "否", "错", "×", "✗")
+
+#: The three networks (三网) of DOMAIN.md section 3: code -> accepted names.
+NETWORKS = {
+    "product": ("product", "产品网络质量", "产品网络", "产品质量", "产品", "网络质量"),
+    "channel": ("channel", "营销渠道质量", "营销渠道", "渠道质量", "渠道"),
+    "support": ("support", "服务支撑质量", "服务支撑", "支撑质量", "支撑", "服务"),
+}
+
+
+_BRACKETED = re.compile(r"[(\[（【].*?[)\]）】]")
+_IGNORED = re.compile(r"[\s_\-./·:：]+")
+
+
+def normalize_header(text) -> str:
+    """The matching key of a header: width-folded, lower case, no spaces, ``_``, ``-`` or dots.
+
+    ``" Ticket ID "``, ``"ticket_id"`` and ``"TICKET-ID"`` all give ``"ticketid"``;
+    full-width characters are folded (``"（%）"`` -> ``"(%)"``).
+    """
+    folded = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    return _IGNORED.sub("", folded)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column of a kind of input file.
+
+    Attributes
+    ----------
+    name : str
+        Canonical English name (snake_case), the column name after loading.
+    type : str
+        One of :data:`TYPES`.
+    zh, en : str
+        Display labels (``label(name, "zh")``); ``zh`` is also what the Chinese templates
+        use as the header.
+    aliases : tuple of str
+        Further headers accepted for this column (the name and both labels are always
+        accepted). Matching ignores case, spaces, ``_``, ``-`` and a trailing unit in
+        brackets such as ``(%)``.
+    required : bool
+        The column must be present.
+    nullable : bool
+        Blank cells are allowed (read as missing).
+    """
+
+    name: str
+    type: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+    nullable: bool = False
+
+    def headers(self) -> tuple[str, ...]:
+        """Every header accepted for this column: name, labels and aliases."""
+        return (self.name, self.zh, self.en, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The contract of one kind of input file.
+
+    Attributes
+    ----------
+    kind : str
+        The kind's name, as passed to ``cxeval.data.load(source, kind)``.
+    zh, en : str
+        What the kind is called, for messages and templates.
+    columns : tuple of Column
+        Canonical columns in output order.
+    one_of : tuple of str
+        At least one of these columns must be present (survey: ``satisfied`` or ``rate``).
+    unique : tuple of str
+        Columns whose combination must not repeat (ticket ids; one value per unit, period
+        and item). Empty: repeats allowed.
+    """
+
+    kind: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    one_of: tuple[str, ...] = ()
+    unique: tuple[str, ...] = ()
+    _by_header: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        for col in self.columns:
+            for header in col.headers():
+                key = normalize_header(header)
+                other = self._by_header.setdefault(key, col.name)
+                if other != col.name:
+                    raise ValueError(f"{self.kind}: header alias {header!r} is used by both "
+                                     f"{other!r} and {col.name!r}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Canonical column names in output order."""
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Names of the columns that must be present."""
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        """The :class:`Column` called ``name`` (ValueError listing the columns if absent)."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise ValueError(f"{self.kind} has no column {name!r}; columns: {', '.join(self.names)}")
+
+
+# Shared columns: one definition, used by every kind that has them, so that a label or
+# an alias is never different between two kinds.
+_PERIOD = Column("period", "period", "期间", "Period",
+                 ("月份", "月度", "季度", "年度", "月", "统计期间", "统计月份", "时间", "month",
+                  "quarter", "year"))
+_BRANCH = Column("branch", "text", "分公司", "Branch",
+                 ("地市", "地市分公司", "区域", "地区", "县区", "region", "city"))
+
+_SURVEY = Schema("survey", "满意度调查", "Satisfaction survey", (
+    _PERIOD,
+    _BRANCH,
+    Column("hall", "text", "营业厅", "Hall", ("服营厅", "厅店", "营业网点", "store", "outlet"),
+           required=False),
+    Column("segment", "text", "细分", "Segment", ("品牌", "客户群", "运营商", "brand", "operator"),
+           required=False),
+    Column("responses", "count", "样本量", "Responses",
+           ("调查样本", "调查样本量", "样本数", "有效样本", "调查人数", "n", "sample",
+            "sample_size", "respondents"), required=False, nullable=True),
+    Column("satisfied", "count", "满意数", "Satisfied",
+           ("满意人数", "满意样本", "满意", "satisfied_count"), required=False, nullable=True),
+    Column("rate", "rate", "满意度", "Satisfaction rate",
+           ("满意率", "satisfaction", "satisfaction_rate"), required=False, nullable=True),
+), one_of=("satisfied", "rate"))
+
+_TICKETS = Schema("tickets", "投诉工单", "Complaint tickets", (
+    Column("ticket_id", "id", "工单号", "Ticket ID",
+           ("工单编号", "投诉单号", "流水号", "ticket", "ticket_no", "id")),
+    Column("customer_id", "id", "客户号码", "Customer ID",
+           ("用户号码", "手机号码", "投诉号码", "号码", "customer", "msisdn", "phone")),
+    _BRANCH,
+    Column("opened_at", "datetime", "受理时间", "Opened at",
+           ("投诉时间", "建单时间", "opened", "created_at")),
+    Column("channel", "text", "渠道", "Channel", ("受理渠道",)),
+    Column("category", "text", "投诉子项", "Category",
+           ("类别", "子项", "投诉类别", "投诉分类", "sub_item")),
+    Column("network", "network", "网络", "Network", ("三网", "所属网络")),
+    Column("submitted_at", "datetime", "提交时间", "Submitted at", ("submitted",),
+           required=False, nullable=True),
+    Column("dispatched_at", "datetime", "派单时间", "Dispatched at", ("dispatched",),
+           required=False, nullable=True),
+    Column("replied_at", "datetime", "回复时间", "Replied at", ("replied",),
+           required=False, nullable=True),
+    Column("returned_at", "datetime", "回单时间", "Returned at", ("returned",),
+           required=False, nullable=True),
+    Column("closed_at", "datetime", "结案时间", "Closed at", ("归档时间", "closed"),
+           required=False, nullable=True),
+    Column("escalated", "bool", "是否升级", "Escalated", ("升级", "越级")),
+    Column("first_contact_resolved", "bool", "一次解决", "First-contact resolved",
+           ("一次性解决", "是否一次解决", "fcr")),
+    Column("qualified", "bool", "质检合格", "Qualified", ("是否合格", "质检")),
+    Column("summary", "text", "摘要", "Summary", ("投诉内容", "内容", "描述", "description"),
+           required=False, nullable=True),
+), unique=("ticket_id",))
+
+_CAUSE = Column("cause", "text", "原因", "Cause", ("要因", "关键因素", "factor"))
+
+_CAUSES = Schema("causes", "鱼骨图原因", "Fishbone causes", (
+    Column("bone", "text", "类别", "Bone", ("骨", "大类", "鱼骨", "category")),
+    _CAUSE,
+    Column("subcause", "text", "子原因", "Subcause", ("次原因", "末端原因", "sub_cause"),
+           required=False, nullable=True),
+    Column("count", "count", "票数", "Count", ("次数", "得票", "频数", "数量", "votes", "frequency"),
+           required=False, nullable=True),
+))
+
+_SCORES = Schema("scores", "考核得分", "KPI scores", (
+    Column("unit", "text", "单位", "Unit", ("被考核单位", "分公司", "branch")),
+    _PERIOD,
+    Column("item", "text", "项目", "Item", ("指标", "考核项目", "考核指标", "indicator", "metric")),
+    Column("value", "number", "得分", "Value", ("值", "数值", "分数", "score")),
+), unique=("unit", "period", "item"))
+
+_SUBSCRIBERS = Schema("subscribers", "用户数", "Subscribers", (
+    _BRANCH,
+    _PERIOD,
+    Column("subscribers", "count", "用户数", "Subscribers", ("客户数", "用户规模", "users", "customers")),
+), unique=("branch", "period"))
+
+_ACTIONS = Schema("actions", "措施登记", "Action register", (
+    _CAUSE,
+    Column("action", "text", "措施", "Action", ("改进措施", "行动", "对策", "measure")),
+    Column("owner", "text", "责任人", "Owner", ("负责人", "responsible"), nullable=True),
+    Column("due", "datetime", "完成时间", "Due", ("完成期限", "截止时间", "计划完成时间", "due_date",
+                                                 "deadline"), nullable=True),
+    Column("status", "text", "状态", "Status", ("进度", "完成情况"), nullable=True),
+))
+
+#: Every kind's schema, by kind name.
+SCHEMAS: dict[str, Schema] = {s.kind: s for s in
+                              (_SURVEY, _TICKETS, _CAUSES, _SCORES, _SUBSCRIBERS, _ACTIONS)}
+#: The kinds ``cxeval.data.load`` accepts, in a stable order.
+KINDS: tuple[str, ...] = tuple(SCHEMAS)
+
+_LABELS: dict[str, Column] = {}
+for _schema in SCHEMAS.values():
+    for _col in _schema.columns:
+        _LABELS.setdefault(_col.name, _col)
+
+
+def schema(kind: str) -> Schema:
+    """The :class:`Schema` of ``kind``.
+
+    Raises
+    ------
+    ValueError
+        ``kind`` is not one of :data:`KINDS` (the message lists them).
+    """
+    try:
+        return SCHEMAS[kind]
+    except (KeyError, TypeError):
+        kinds = ", ".join(map(repr, KINDS))
+        raise ValueError(f"kind must be one of {kinds}; got {kind!r}") from None
+
+
+def label(column: str, lang: str = "zh") -> str:
+    """The display label of a canonical column.
+
+    Parameters
+    ----------
+    column : str
+        A canonical column name of any kind (``"responses"``, ``"opened_at"``...).
+    lang : {"zh", "en"}
+        Label language.
+
+    Returns
+    -------
+    str
+        ``label("responses", "zh") -> "样本量"``, ``label("responses", "en") -> "Responses"``.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``lang``, or ``column`` is not a canonical column (the message lists them).
+    """
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en'; got {lang!r}")
+    col = _LABELS.get(column)
+    if col is None:
+        raise ValueError(f"column must be a canonical column name ({', '.join(sorted(_LABELS))}); "
+                         f"got {column!r}")
+    return col.zh if lang == "zh" else col.en
+
+
+def match_header(header, kind: str) -> str | None:
+    """The canonical column a file header means in ``kind``, or None if it is not one.
+
+    A trailing unit in brackets is ignored when the full header does not match, so
+    ``"满意度(%)"`` and ``"样本量（个）"`` are recognised.
+
+    Examples
+    --------
+    >>> match_header("满意人数", "survey")
+    'satisfied'
+    >>> match_header("Opened At", "tickets")
+    'opened_at'
+    """
+    lookup = schema(kind)._by_header
+    key = normalize_header(header)
+    if key in lookup:
+        return lookup[key]
+    stripped = normalize_header(_BRACKETED.sub("", unicodedata.normalize("NFKC", str(header))))
+    return lookup.get(stripped) if stripped else None
