@@ -13,6 +13,11 @@ from pathlib import Path
 
 __all__ = ["atomic_write", "atomic_write_text", "atomic_write_bytes"]
 
+# mkstemp creates files 0600; written files get the mode a plain open() would give.
+# The umask is read once here: os.umask can only be read by setting it.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
     """Call ``write(tmp_path)`` and move the result to ``path`` atomically."""
@@ -22,6 +27,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -44,16 +44,15 @@ from pathlib import Path
 from cxeval import __version__
 from cxeval._io import atomic_write_text as _atomic_write_text
 from cxeval.errors import BatchError
+from cxeval.paths import CONFIG_DIR, NOTEBOOKS_DIR
 
 __all__ = [
     "Job", "run", "plan_jobs", "discover_branches", "discover_notebooks", "safe_name",
     "notebook_parameters", "export_html", "write_index", "render_index", "DEFAULT_NOTEBOOKS_DIR",
 ]
 
-#: Notebooks shipped with the project (next to lib/ in a source checkout).
-DEFAULT_NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-#: Configs shipped with the project.
-DEFAULT_CONFIG_DIR = Path(__file__).resolve().parents[2] / "data" / "configs"
+DEFAULT_NOTEBOOKS_DIR = NOTEBOOKS_DIR
+DEFAULT_CONFIG_DIR = CONFIG_DIR
 
 # Parameters every notebook must declare, and optional ones passed only when declared.
 REQUIRED_PARAMETERS = ("branch", "data_dir", "results_path")
