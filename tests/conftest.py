@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import matplotlib
@@ -44,12 +43,8 @@ def notebooks_dir():
     return NOTEBOOKS
 
 
-def pytest_configure(config):
-    os.environ.setdefault("MPLBACKEND", "Agg")
-
-
 @pytest.fixture
-def run_notebook(tmp_path, sample_dir, configs_dir):
+def run_notebook(tmp_path, sample_dir, configs_dir, monkeypatch):
     """Execute a real notebook with papermill and return the numbers it recorded.
 
     Usage: ``results = run_notebook("01_baseline", branch="潮安")``. The executed
@@ -59,6 +54,9 @@ def run_notebook(tmp_path, sample_dir, configs_dir):
     import json
 
     import papermill as pm
+
+    # Kernels inherit the environment: an Agg backend there would silently drop every chart.
+    monkeypatch.delenv("MPLBACKEND", raising=False)
 
     def _run(stem: str, **parameters):
         out = tmp_path / f"{stem}.ipynb"

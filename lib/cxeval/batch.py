@@ -347,6 +347,9 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
     import papermill as pm
 
     job = Job(**job_dict)
+    # The kernel inherits this process's environment; a non-inline backend there
+    # (MPLBACKEND=Agg, common in CI) would silently drop every chart from the report.
+    os.environ.pop("MPLBACKEND", None)
     directory = Path(job.directory)
     directory.mkdir(parents=True, exist_ok=True)
     final_nb = directory / f"{job.notebook}.ipynb"
