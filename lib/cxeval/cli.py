@@ -91,6 +91,9 @@ def _cmd_score(args) -> int:
     totals = kpi.score_file(args.config, args.input)
     with _pandas_display():
         print(totals.to_string(index=False))
+    if totals.attrs.get("n_missing"):
+        print(f"note: {totals.attrs['n_missing']} item values are missing and were not scored "
+              "(see Scorecard.explain)", file=sys.stderr)
     if args.out:
         from cxeval._io import atomic_write
 
@@ -105,7 +108,7 @@ def _pandas_display():
     import pandas as pd
 
     return pd.option_context("display.width", 200, "display.max_columns", 50,
-                             "display.unicode.east_asian_width", True, "display.float_format", "{:.2f}".format)
+                             "display.unicode.east_asian_width", True, "display.float_format", "{:.10g}".format)
 
 
 def _cmd_run(args) -> int:
