@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -55,8 +57,11 @@ def run_notebook(tmp_path, sample_dir, configs_dir, monkeypatch):
 
     import papermill as pm
 
-    # Kernels inherit the environment: an Agg backend there would silently drop every chart.
+    from cxeval import batch
+
+    # Kernels inherit the environment: prepare it as the batch does.
     monkeypatch.delenv("MPLBACKEND", raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
 
     def _run(stem: str, **parameters):
         out = tmp_path / f"{stem}.ipynb"
@@ -64,8 +69,14 @@ def run_notebook(tmp_path, sample_dir, configs_dir, monkeypatch):
         params = {"data_dir": str(sample_dir), "config_dir": str(configs_dir),
                   "results_path": str(results)}
         params.update(parameters)
-        pm.execute_notebook(str(NOTEBOOKS / f"{stem}.ipynb"), str(out), parameters=params,
-                            kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
+        # Unix socket paths are limited to ~107 bytes: keep them short, not under tmp_path.
+        sockets = tempfile.mkdtemp(prefix="cxk-")
+        try:
+            pm.execute_notebook(str(NOTEBOOKS / f"{stem}.ipynb"), str(out), parameters=params,
+                                kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
+                                kernel_manager_class=batch.ipc_kernel_manager_class(sockets))
+        finally:
+            shutil.rmtree(sockets, ignore_errors=True)
         return json.loads(results.read_text(encoding="utf-8")) if results.exists() else {}
 
     return _run

@@ -878,3 +878,16 @@ def test_sample_data_loads_cleanly(sample_dir):
         df = data.load(sample_dir / name, kind)
         assert len(df) > 0
         assert set(schemas.SCHEMAS[kind].required) <= set(df.columns), name
+
+
+def test_load_input_finds_any_supported_ending(tmp_path):
+    pd.DataFrame({"branch": ["潮安"], "period": ["2010-01"], "subscribers": [750000]}).to_csv(
+        tmp_path / "subscribers.csv", index=False)
+    assert data.locate(tmp_path, "subscribers") == tmp_path / "subscribers.csv"
+    loaded = data.load_input(tmp_path, "subscribers", "subscribers")
+    assert loaded["subscribers"].tolist() == [750000]
+    assert data.locate(tmp_path, "tickets") is None
+    assert data.load_input(tmp_path, "brand_survey", "survey", required=False) is None
+    with pytest.raises(DataError, match=r"no tickets file in .* \(looked for tickets.parquet, tickets.csv, "
+                                        r"tickets.xlsx\)"):
+        data.load_input(tmp_path, "tickets", "tickets")

@@ -48,7 +48,8 @@ from cxeval.paths import CONFIG_DIR, NOTEBOOKS_DIR
 
 __all__ = [
     "Job", "run", "plan_jobs", "discover_branches", "discover_notebooks", "safe_name",
-    "notebook_parameters", "export_html", "write_index", "render_index", "DEFAULT_NOTEBOOKS_DIR",
+    "notebook_parameters", "export_html", "write_index", "render_index", "ipc_kernel_manager_class",
+    "kernel_environment", "DEFAULT_NOTEBOOKS_DIR",
 ]
 
 DEFAULT_NOTEBOOKS_DIR = NOTEBOOKS_DIR
@@ -68,7 +69,6 @@ _BRANCH_SOURCES = (
     ("kpi_scores", "scores", "unit"),
     ("subscribers", "subscribers", "branch"),
 )
-_DATA_SUFFIXES = (".csv", ".parquet", ".xlsx")
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
              *(f"LPT{i}" for i in range(1, 10))}
@@ -123,14 +123,6 @@ def discover_notebooks(notebooks_dir: str | os.PathLike | None = None,
     return chosen
 
 
-def _find_data_file(data_dir: Path, stem: str) -> Path | None:
-    for suffix in _DATA_SUFFIXES:
-        path = data_dir / f"{stem}{suffix}"
-        if path.exists():
-            return path
-    return None
-
-
 def discover_branches(data_dir: str | os.PathLike) -> list[str]:
     """Branches named in a data folder's files, in order of first appearance.
 
@@ -145,7 +137,7 @@ def discover_branches(data_dir: str | os.PathLike) -> list[str]:
         raise BatchError(f"data folder {data_dir} does not exist")
     branches: list[str] = []
     for stem, kind, column in _BRANCH_SOURCES:
-        path = _find_data_file(data_dir, stem)
+        path = cxdata.locate(data_dir, stem)
         if path is None:
             continue
         try:
@@ -196,9 +188,11 @@ class Job:
 
 
 def _hash_inputs(data_dir: Path) -> dict:
+    from cxeval.data import INPUT_SUFFIXES
+
     hashes = {}
     for path in sorted(data_dir.iterdir()) if data_dir.is_dir() else []:
-        if path.is_file() and path.suffix in _DATA_SUFFIXES:
+        if path.is_file() and path.suffix in INPUT_SUFFIXES:
             digest = hashlib.sha256()
             with path.open("rb") as fh:
                 for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -314,20 +308,31 @@ def _error_html(job: Job, title: str) -> str:
 
 
 # --------------------------------------------------------------------------- one job
-class _IPCKernelManager:
-    """Factory for an IPC-transport kernel manager with its sockets in a private folder."""
+def ipc_kernel_manager_class(socket_dir: str):
+    """A kernel manager class whose kernels use IPC sockets in ``socket_dir``.
 
-    @staticmethod
-    def make(socket_dir: str):
-        from jupyter_client.manager import AsyncKernelManager
+    Pass it to ``papermill.execute_notebook(..., kernel_manager_class=...)``.
+    """
+    from jupyter_client.manager import AsyncKernelManager
 
-        class IPCKernelManager(AsyncKernelManager):
-            def __init__(self, **kwargs):
-                kwargs.setdefault("transport", "ipc")
-                kwargs.setdefault("ip", os.path.join(socket_dir, "kernel"))
-                super().__init__(**kwargs)
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", os.path.join(socket_dir, "kernel"))
+            super().__init__(**kwargs)
 
-        return IPCKernelManager
+    return IPCKernelManager
+
+
+def kernel_environment() -> None:
+    """Prepare this process's environment for the kernels it starts.
+
+    No MPLBACKEND: a non-inline backend (Agg, common in CI) would silently drop every
+    chart from the report. One BLAS thread per kernel: parallel jobs already use the
+    cores, and oversubscribed BLAS threads slowed small regressions many times over.
+    """
+    os.environ.pop("MPLBACKEND", None)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _short_error(exc: BaseException) -> str:
@@ -347,9 +352,7 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
     import papermill as pm
 
     job = Job(**job_dict)
-    # The kernel inherits this process's environment; a non-inline backend there
-    # (MPLBACKEND=Agg, common in CI) would silently drop every chart from the report.
-    os.environ.pop("MPLBACKEND", None)
+    kernel_environment()
     directory = Path(job.directory)
     directory.mkdir(parents=True, exist_ok=True)
     final_nb = directory / f"{job.notebook}.ipynb"
@@ -366,7 +369,7 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
         pm.execute_notebook(
             job.source, str(tmp_nb), parameters=job.parameters, kernel_name="python3",
             progress_bar=False, cwd=str(Path(job.source).parent), execution_timeout=timeout,
-            kernel_manager_class=_IPCKernelManager.make(socket_dir),
+            kernel_manager_class=ipc_kernel_manager_class(socket_dir),
         )
     except BaseException as exc:  # noqa: BLE001 - any failure is this job's, reported in the manifest
         error = exc

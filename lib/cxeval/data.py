@@ -72,7 +72,8 @@ import pandas as pd
 from cxeval import schemas
 from cxeval.errors import DataError
 
-__all__ = ["load", "describe", "write_templates", "UnknownKindError", "MAX_PROBLEMS_PER_COLUMN"]
+__all__ = ["load", "load_input", "locate", "describe", "write_templates", "UnknownKindError",
+           "MAX_PROBLEMS_PER_COLUMN", "INPUT_SUFFIXES"]
 
 #: Problems of one kind in one column listed one by one; the rest are counted in one line.
 MAX_PROBLEMS_PER_COLUMN = 50
@@ -1034,6 +1035,52 @@ def _span(values: pd.Series, word: str) -> str | None:
     if len(distinct) == 1:
         return f"{_many(1, word)} ({distinct[0]})"
     return f"{_many(len(distinct), word)} ({distinct[0]} … {distinct[-1]})"
+
+
+#: File endings :func:`load_input` looks for, in this order.
+INPUT_SUFFIXES = (".parquet", ".csv", ".xlsx")
+
+
+def locate(data_dir, name: str) -> Path | None:
+    """The input file ``name`` in ``data_dir`` with any supported ending, or None.
+
+    ``locate("data/sample", "tickets")`` finds ``tickets.parquet``, ``tickets.csv`` or
+    ``tickets.xlsx`` (first found in :data:`INPUT_SUFFIXES` order).
+    """
+    for suffix in INPUT_SUFFIXES:
+        path = Path(data_dir) / f"{name}{suffix}"
+        if path.exists():
+            return path
+    return None
+
+
+def load_input(data_dir, name: str, kind: str, *, required: bool = True) -> pd.DataFrame | None:
+    """Load the input file ``name`` (any supported ending) of ``kind`` from ``data_dir``.
+
+    Parameters
+    ----------
+    data_dir : path
+        Folder of input files.
+    name : str
+        File name without ending, e.g. ``"tickets"`` or ``"hall_survey"``.
+    kind : str
+        Data contract, as in :func:`load`.
+    required : bool
+        If False, a missing file gives None instead of an error (optional inputs such as
+        the brand survey).
+
+    Raises
+    ------
+    DataError
+        The file is missing (and required), or fails validation.
+    """
+    path = locate(data_dir, name)
+    if path is None:
+        if not required:
+            return None
+        looked = ", ".join(f"{name}{s}" for s in INPUT_SUFFIXES)
+        raise DataError(f"no {name} file in {data_dir} (looked for {looked})")
+    return load(path, kind)
 
 
 def describe(df: pd.DataFrame, kind: str) -> str:

@@ -1,0 +1,146 @@
+"""Notebook 01 (baseline) executed through papermill.
+
+The numbers the notebook records are compared with cxeval.baseline called directly on the
+same sample data (the library itself is tested against published references in
+test_baseline.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import NOTEBOOKS
+
+STEM = "01_baseline"
+BATCH_PARAMETERS = ("branch", "data_dir", "config_dir", "lang", "results_path")
+
+
+def _library_numbers(sample_dir, branch, target=0.95):
+    from cxeval import baseline, data, sample
+
+    survey = data.load(sample_dir / "hall_survey.csv", "survey")
+    survey = survey[survey["branch"] == branch]
+    brands = data.load(sample_dir / "brand_survey.csv", "survey")
+    # the notebook fixes the control limits on the baseline months (pilot from 2008-08)
+    st = baseline.status(survey, target=target, freeze="2008-07")
+    below = baseline.below_target(baseline.recent(survey, periods=3), "hall", target=target)
+    lead = None
+    if (brands["branch"] == branch).any():
+        lead = baseline.lead(brands, own=sample.OWN_SEGMENTS,
+                             competitor=sample.COMPETITOR_SEGMENTS, target=sample.LEAD_TARGET)
+    return st, below, lead
+
+
+def _outputs(path):
+    import nbformat
+
+    executed = nbformat.read(path, as_version=4)
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert not [o for o in outputs if o.get("name") == "stderr"], "stray warnings in the report"
+    return outputs
+
+
+def _texts(outputs) -> str:
+    return "\n".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
+
+
+def test_parameters_cell():
+    import papermill as pm
+
+    declared = pm.inspect_notebook(str(NOTEBOOKS / f"{STEM}.ipynb"))
+    assert set(BATCH_PARAMETERS) <= set(declared)
+    assert declared["target"]["inferred_type_name"] == "float"
+    assert declared["target"]["default"] == "0.95"
+    assert declared["explorer"]["inferred_type_name"] == "bool"
+    assert declared["explorer"]["default"] == "True"
+    assert all(info["help"] for info in declared.values())
+
+
+def test_notebook_is_committed_without_outputs():
+    nb = json.loads((NOTEBOOKS / f"{STEM}.ipynb").read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    assert all(not c["outputs"] and c["execution_count"] is None for c in code)
+
+
+@pytest.mark.notebook
+def test_chaoan_report_records_the_library_numbers(run_notebook, sample_dir, tmp_path):
+    results = run_notebook(STEM, branch="潮安", lang="zh", explorer=False)
+    st, below, lead = _library_numbers(sample_dir, "潮安")
+    assert lead is None
+    assert results["branch"] == "潮安"
+    assert results["current_period"] == st["current_period"]
+    assert results["current_rate"] == pytest.approx(st["current_rate"], abs=1e-12)
+    assert results["gap"] == pytest.approx(st["current_rate"] - 0.95, abs=1e-12)
+    assert results["stable"] == st["stable"]
+    assert results["laney"] == st["laney"]
+    assert results["n_halls_below_target"] == len(below)
+    assert results["lead"] is None and results["province_lead"] is None
+    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    html = _texts(outputs)
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 3   # panels, chart, funnel
+    assert "潮安 没有品牌与竞争对手满意度调查数据" in html                 # the no-data section
+    assert "12 个月中有" in html or "全部 12 个月" in html                # the reading sentence
+    assert "application/vnd.jupyter.widget-view+json" not in json.dumps(
+        [o.get("data", {}) for o in outputs])                              # static output
+
+
+@pytest.mark.notebook
+def test_guizhou_report_has_lead_table_and_explorer(run_notebook, sample_dir, tmp_path):
+    from cxeval import sample
+
+    results = run_notebook(STEM, branch="遵义", lang="en")     # explorer left at True
+    st, below, lead = _library_numbers(sample_dir, "遵义")
+    summary = lead.summary()
+    row = lead.table.set_index("branch").loc["遵义"]
+    assert results["current_rate"] == pytest.approx(st["current_rate"], abs=1e-12)
+    assert results["stable"] == st["stable"]
+    assert results["n_halls_below_target"] == len(below)
+    assert results["lead"] == pytest.approx(row["lead"], abs=1e-12)
+    assert results["lead_met"] == bool(row["lead"] >= sample.LEAD_TARGET)
+    assert results["province_lead"] == pytest.approx(summary["province_lead"], abs=1e-12)
+    assert results["province_spread"] == pytest.approx(summary["best_value"]
+                                                       - summary["worst_value"], abs=1e-12)
+    assert results["all_branches_meet_lead"] == summary["all_meet_target"]
+    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    html = _texts(outputs)
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 4   # + the lead chart
+    assert "Province: own brands" in html and "spread" in html
+    widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(widgets) == 1                                               # the explorer
+
+
+@pytest.mark.notebook
+def test_rates_only_data_and_a_branch_without_data(run_notebook, sample_dir, tmp_path):
+    """Rates without counts give a run chart; a branch absent from the data gets notes."""
+    import shutil
+
+    import pandas as pd
+
+    from cxeval import data
+
+    folder = tmp_path / "rates_only"
+    folder.mkdir()
+    survey = data.load(sample_dir / "hall_survey.csv", "survey")
+    survey = survey[survey["branch"] == "潮安"][["period", "branch", "hall", "rate"]]
+    survey.assign(rate=(survey["rate"] * 100).round(2)).to_csv(folder / "hall_survey.csv",
+                                                               index=False)
+    shutil.copy(sample_dir / "brand_survey.csv", folder / "brand_survey.csv")
+
+    results = run_notebook(STEM, branch="潮安", data_dir=str(folder), explorer=False, lang="en")
+    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    html = _texts(outputs)
+    monthly = pd.read_csv(folder / "hall_survey.csv").groupby("period")["rate"].mean() / 100
+    assert results["current_rate"] == pytest.approx(monthly.iloc[-1], abs=1e-9)
+    assert results["laney"] is None and isinstance(results["stable"], bool)
+    assert "A funnel plot needs responses and satisfied counts" in html
+
+    results = run_notebook(STEM, branch="汕头", explorer=False, lang="en")
+    assert results["current_rate"] is None and results["n_halls_below_target"] is None
+    html = _texts(_outputs(tmp_path / f"{STEM}.ipynb"))
+    assert "No hall survey data for 汕头" in html
+    assert "No brand and competitor survey for 汕头" in html
