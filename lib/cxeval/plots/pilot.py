@@ -1,3 +1,390 @@
-"""Plots for pilot (see cxeval.plots for the conventions)."""
+"""Plots for pilot versus rollout (see cxeval.plots for the conventions).
 
-__all__: list[str] = []
+The statistics live in :mod:`cxeval.pilot`; these functions only draw its results:
+group trends with intervention lines, the event study, the interrupted time series
+fit, the rollout waves and the side-by-side comparison of methods.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__: list[str] = ["plot_pilot_trends", "plot_event_study", "plot_its", "plot_rollout",
+                      "plot_methods"]
+
+# Known groups of cxeval.pilot.pilot_design, drawn in fixed colours so every report
+# reads the same way: the pilot stands out, the comparison recedes.
+_GROUP_STYLE = {
+    "pilot": {"color": "primary", "linewidth": 2.6, "marker": "o", "zorder": 5},
+    "rollout": {"color": "highlight", "linewidth": 2.0, "marker": "s", "zorder": 4},
+    "branch": {"color": "good", "linewidth": 1.8, "marker": "^", "zorder": 3},
+    "comparison": {"color": "secondary", "linewidth": 1.8, "marker": "D", "zorder": 2},
+}
+
+
+def _check_columns(df, required, what: str) -> None:
+    from cxeval.errors import DataError
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{what} must be a DataFrame, got {type(df).__name__}")
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise DataError(f"{what} lacks column(s) {', '.join(missing)}; columns are: "
+                        + ", ".join(map(str, df.columns)))
+
+
+def _new_axes(ax, figsize=(8.0, 4.2)):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _period_ticks(ax, periods: list) -> None:
+    labels = [str(p) for p in periods]
+    rotation = 45 if len(labels) > 8 else 0
+    ax.set_xticks(range(len(labels)), labels, rotation=rotation,
+                  ha="right" if rotation else "center")
+    ax.set_xlim(-0.5, len(labels) - 0.5)
+
+
+def _intervention_line(ax, x: float, label: str, level: int = 0) -> None:
+    """Dotted vertical line with its label; ``level`` stacks labels of close lines."""
+    ax.axvline(x, color="#333f4f", linestyle=":", linewidth=1.3, zorder=1)
+    ax.annotate(label, xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3 - 14 * level),
+                textcoords="offset points", ha="left", va="top", fontsize="small",
+                color="#333f4f", zorder=10,
+                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.0})
+
+
+def _no_data(ax, lang):
+    from cxeval import report
+    from cxeval.plots import PALETTE
+
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.text(0.5, 0.5, report.tr("无数据", "No data", lang), transform=ax.transAxes,
+            ha="center", va="center", color=PALETTE["neutral"])
+    return ax
+
+
+def plot_pilot_trends(trends: pd.DataFrame, *, by: str = "group", target: float | None = None,
+                      interventions: dict | None = None, labels: dict | None = None,
+                      lang: str = "zh", title: str | None = None, ax=None):
+    """Monthly rate of the pilot, rollout and comparison groups, with intervention lines.
+
+    Parameters
+    ----------
+    trends : DataFrame
+        :func:`cxeval.pilot.group_trends` output: ``by`` column, ``period``, ``rate``.
+    by : str
+        Column naming the lines (groups, or halls).
+    target : float, optional
+        Target rate drawn as a dashed line (e.g. 0.95).
+    interventions : dict, optional
+        Label -> first period of the change (e.g. ``{"试点": "2008-08"}``); a dotted
+        vertical line is drawn between that period and the one before.
+    labels : dict, optional
+        Group key -> legend label (e.g. from ``cxeval.pilot.GROUP_LABELS``).
+    lang : {"zh", "en"}
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    DataError
+        ``trends`` lacks a needed column.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"group": ["pilot", "pilot"], "period": ["2008-07", "2008-08"],
+    ...                    "rate": [0.93, 0.96]})
+    >>> ax = plot_pilot_trends(df, target=0.95, interventions={"pilot": "2008-08"}, lang="en")
+    """
+    from matplotlib.ticker import PercentFormatter
+
+    from cxeval import report
+    from cxeval.plots import PALETTE, target_line
+
+    _check_columns(trends, [by, "period", "rate"], "trends")
+    ax = _new_axes(ax, figsize=(8.0, 5.0))
+    if title:
+        ax.set_title(title)
+    if trends.empty:
+        return _no_data(ax, lang)
+    periods = sorted(trends["period"].unique().tolist())
+    position = {p: i for i, p in enumerate(periods)}
+    others = iter(["primary", "highlight", "good", "secondary", "warn", "bad", "neutral"])
+    for key, part in trends.groupby(by, sort=False):
+        part = part.sort_values("period")
+        style = dict(_GROUP_STYLE.get(key, {}))
+        color = PALETTE[style.pop("color")] if "color" in style else PALETTE[next(others, "neutral")]
+        style.setdefault("linewidth", 1.6)
+        style.setdefault("marker", "o")
+        ax.plot(part["period"].map(position), part["rate"].to_numpy(float), color=color,
+                markersize=4, label=(labels or {}).get(key, str(key)), **style)
+    if target is not None:
+        target_line(ax, float(target), label=report.tr(f"目标 {target:.0%}", f"target {target:.0%}",
+                                                       lang))
+    drawn = [(label, start) for label, start in (interventions or {}).items() if start in position]
+    for level, (label, start) in enumerate(drawn):
+        _intervention_line(ax, position[start] - 0.5, label, level)
+    _period_ticks(ax, periods)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_ylabel(report.tr("满意度", "Satisfaction", lang))
+    # Below the plot: the lines of a pilot cross every corner of the axes.
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2,
+              frameon=False)
+    return ax
+
+
+def plot_event_study(table: pd.DataFrame, *, lang: str = "zh", title: str | None = None, ax=None):
+    """Effect per period relative to the last period before the start (event study).
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``DiDResult.event_study``: ``event_time``, ``estimate``, ``ci_low``,
+        ``ci_high``, ``reference`` (and ``period``, used for tick labels when present).
+    lang : {"zh", "en"}
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    Points before the start should scatter around zero when the trends were parallel;
+    points after are the effect month by month. The reference period is drawn hollow
+    at zero, without an interval (it is zero by construction).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"event_time": [-1, 0], "estimate": [0.0, 0.03],
+    ...                   "ci_low": [float("nan"), 0.01], "ci_high": [float("nan"), 0.05],
+    ...                   "reference": [True, False]})
+    >>> ax = plot_event_study(t, lang="en")
+    """
+    from cxeval import report
+    from cxeval.plots import PALETTE
+
+    _check_columns(table, ["event_time", "estimate", "ci_low", "ci_high", "reference"], "table")
+    ax = _new_axes(ax)
+    if title:
+        ax.set_title(title)
+    data = table.dropna(subset=["estimate"]).sort_values("event_time")
+    if data.empty:
+        return _no_data(ax, lang)
+    x = data["event_time"].to_numpy(float)
+    est = data["estimate"].to_numpy(float) * 100
+    ref = data["reference"].to_numpy(bool)
+    post = x >= 0
+    lo = (data["estimate"] - data["ci_low"]).to_numpy(float) * 100
+    hi = (data["ci_high"] - data["estimate"]).to_numpy(float) * 100
+    for mask, color in ((~post & ~ref, PALETTE["secondary"]), (post & ~ref, PALETTE["primary"])):
+        if mask.any():
+            ax.errorbar(x[mask], est[mask], yerr=[lo[mask], hi[mask]], fmt="o", color=color,
+                        ecolor=color, elinewidth=1.6, capsize=3, markersize=5, zorder=3)
+    if ref.any():
+        ax.scatter(x[ref], est[ref], s=40, facecolors="white", edgecolors=PALETTE["secondary"],
+                   zorder=4, label=report.tr("参照期", "reference", lang))
+        ax.legend(fontsize="small", loc="upper left")
+    ax.axhline(0, color="#333f4f", linewidth=1.0, zorder=1)
+    _intervention_line(ax, -0.5, report.tr("开始", "start", lang))
+    if "period" in data.columns:
+        ax.set_xticks(x, [str(p) for p in data["period"]], rotation=45 if len(x) > 8 else 0,
+                      ha="right" if len(x) > 8 else "center")
+    else:
+        ax.set_xticks(x, [f"{int(v):+d}" if v else "0" for v in x])
+    ax.set_ylabel(report.tr("相对参照期的效果（百分点）", "Effect vs reference (pp)", lang))
+    return ax
+
+
+def plot_its(result, *, target: float | None = None, lang: str = "zh", title: str | None = None,
+             ax=None):
+    """Interrupted time series: observed points, segmented fit, pre-trend continued.
+
+    Parameters
+    ----------
+    result : cxeval.pilot.ITSResult
+        From :func:`cxeval.pilot.its`.
+    target : float, optional
+        Target rate drawn as a dashed line.
+    lang : {"zh", "en"}
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> from cxeval.pilot import its
+    >>> s = pd.Series([0.90, 0.91, 0.92, 0.95, 0.96, 0.97],
+    ...               index=["2008-01", "2008-02", "2008-03", "2008-04", "2008-05", "2008-06"])
+    >>> ax = plot_its(its(s, intervention="2008-04"), lang="en")
+    """
+    from matplotlib.ticker import PercentFormatter
+
+    from cxeval import report
+    from cxeval.pilot import ITSResult
+    from cxeval.plots import PALETTE, target_line
+
+    if not isinstance(result, ITSResult):
+        raise TypeError(f"result must be an its() result, got {type(result).__name__}")
+    ax = _new_axes(ax)
+    if title:
+        ax.set_title(title)
+    data = result.data
+    t = data["t"].to_numpy(float)
+    post = data["post"].to_numpy(bool)
+    ax.scatter(t, data["value"], color=PALETTE["primary"], s=22, zorder=4,
+               label=report.tr("实际", "observed", lang))
+    for mask in (~post, post):
+        ax.plot(t[mask], data["fitted"].to_numpy(float)[mask], color=PALETTE["primary"],
+                linewidth=2.0, zorder=3)
+    ax.plot([], [], color=PALETTE["primary"], linewidth=2.0,
+            label=report.tr("分段拟合", "segmented fit", lang))
+    first_post = int(np.argmax(post))
+    cf = slice(first_post - 1, None)
+    ax.plot(t[cf], data["counterfactual"].to_numpy(float)[cf], color=PALETTE["secondary"],
+            linestyle="--", linewidth=1.6, zorder=2,
+            label=report.tr("试点前趋势延续", "pre-trend continued", lang))
+    if target is not None:
+        target_line(ax, float(target), label=report.tr(f"目标 {target:.0%}", f"target {target:.0%}",
+                                                       lang))
+    _intervention_line(ax, first_post - 0.5, report.tr("干预", "intervention", lang))
+    _period_ticks(ax, data["period"].tolist())
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.legend(fontsize="small", loc="lower right")
+    return ax
+
+
+def plot_rollout(result, *, lang: str = "zh", title: str | None = None):
+    """Rollout waves: effect by wave and by months since adoption (two panels).
+
+    Parameters
+    ----------
+    result : cxeval.pilot.RolloutResult
+        From :func:`cxeval.pilot.rollout_effects`.
+    lang : {"zh", "en"}
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib Figure
+        Left: one row per wave with its interval; right: effect by months since
+        adoption with its interval band.
+
+    Examples
+    --------
+    >>> from cxeval.pilot import rollout_effects
+    >>> rows = [(u, f"2008-0{m}", 200, 180 + (10 if a and f"2008-0{m}" >= a else 0), a)
+    ...         for u, a in [("A", "2008-03"), ("B", "2008-04"), ("C", None), ("D", None)]
+    ...         for m in range(1, 6)]
+    >>> df = pd.DataFrame(rows, columns=["hall", "period", "responses", "satisfied", "adoption"])
+    >>> fig = plot_rollout(rollout_effects(df, unit="hall", period="period", adoption="adoption"))
+    """
+    import matplotlib.pyplot as plt
+
+    from cxeval import report
+    from cxeval.pilot import RolloutResult
+    from cxeval.plots import PALETTE
+
+    if not isinstance(result, RolloutResult):
+        raise TypeError(f"result must be a rollout_effects() result, got {type(result).__name__}")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.5, 3.8), layout="constrained",
+                                      gridspec_kw={"width_ratios": [1, 1.6]})
+    if title:
+        fig.suptitle(title)
+    waves = result.by_wave
+    if waves.empty:
+        _no_data(left, lang)
+    else:
+        y = np.arange(len(waves))[::-1]
+        est = waves["estimate"].to_numpy(float) * 100
+        left.hlines(y, waves["ci_low"].to_numpy(float) * 100, waves["ci_high"].to_numpy(float) * 100,
+                    color=PALETTE["primary"], linewidth=2.2)
+        left.scatter(est, y, color=PALETTE["primary"], s=30, zorder=3)
+        left.axvline(0, color="#333f4f", linewidth=1.0)
+        left.set_yticks(y, [report.tr(f"{w}（{int(n)} 厅）", f"{w} ({int(n)} hall(s))", lang)
+                            for w, n in zip(waves["wave"], waves["units"])])
+        left.set_ylim(-0.7, len(waves) - 0.3)
+        left.set_xlabel(report.tr("效果（百分点）", "Effect (pp)", lang))
+        left.set_title(report.tr("按批次", "By wave", lang), fontsize="medium")
+        left.grid(axis="y", visible=False)
+    events = result.by_event_time.dropna(subset=["estimate"])
+    if events.empty:
+        _no_data(right, lang)
+    else:
+        x = events["event_time"].to_numpy(float)
+        right.fill_between(x, events["ci_low"].to_numpy(float) * 100,
+                           events["ci_high"].to_numpy(float) * 100, color=PALETTE["band"],
+                           linewidth=0, zorder=1)
+        right.plot(x, events["estimate"].to_numpy(float) * 100, color=PALETTE["primary"],
+                   marker="o", markersize=4, linewidth=1.8, zorder=3)
+        right.axhline(0, color="#333f4f", linewidth=1.0)
+        _intervention_line(right, -0.5, report.tr("推广", "adoption", lang))
+        right.set_xlabel(report.tr("推广后月数（-1 为参照月）", "Months since adoption (-1 = reference)",
+                                   lang))
+        right.set_ylabel(report.tr("效果（百分点）", "Effect (pp)", lang))
+        right.set_title(report.tr("按推广后月数", "By months since adoption", lang),
+                        fontsize="medium")
+        right.set_xticks(x, [f"{int(v)}" for v in x])
+    return fig
+
+
+def plot_methods(table: pd.DataFrame, *, lang: str = "zh", title: str | None = None, ax=None):
+    """Naive before/after, DiD and ITS estimates side by side with their intervals.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`cxeval.pilot.compare_methods` output (``method``, ``estimate``,
+        ``ci_low``, ``ci_high``, ``uses_comparison``).
+    lang : {"zh", "en"}
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"method": ["naive", "DiD"], "estimate": [0.045, 0.03],
+    ...                   "ci_low": [0.03, 0.01], "ci_high": [0.06, 0.05],
+    ...                   "uses_comparison": [False, True]})
+    >>> ax = plot_methods(t, lang="en")
+    """
+    from cxeval import report
+    from cxeval.plots import PALETTE, wrap_label
+
+    _check_columns(table, ["method", "estimate", "ci_low", "ci_high", "uses_comparison"], "table")
+    ax = _new_axes(ax, figsize=(8.0, 0.7 * len(table) + 1.4))
+    if title:
+        ax.set_title(title)
+    if table.empty:
+        return _no_data(ax, lang)
+    y = np.arange(len(table))[::-1]
+    colors = np.where(table["uses_comparison"].to_numpy(bool), PALETTE["primary"],
+                      PALETTE["neutral"])
+    ax.hlines(y, table["ci_low"].to_numpy(float) * 100, table["ci_high"].to_numpy(float) * 100,
+              colors=colors, linewidth=2.4)
+    ax.scatter(table["estimate"].to_numpy(float) * 100, y, color=colors, s=36, zorder=3)
+    ax.axvline(0, color="#333f4f", linewidth=1.0)
+    ax.set_yticks(y, [wrap_label(m, 10) for m in table["method"]])
+    ax.set_ylim(-0.7, len(table) - 0.3)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(report.tr("估计效果（百分点，含区间）", "Estimated effect (pp, with interval)", lang))
+    return ax

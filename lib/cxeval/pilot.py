@@ -1,0 +1,2368 @@
+"""Pilot versus rollout: did the pilot work, is the effect real, did the rollout hold it.
+
+The decision a project team takes to management is "the pilot worked, roll it out".
+A before/after comparison of the pilot hall is what a spreadsheet gives; it mixes the
+pilot's effect with seasonality and with anything that changed for every hall at the
+same time. This module answers the question with the methods the field uses and says
+how sure the answer is:
+
+- :func:`compare_proportions`: two survey rates, their difference with a Newcombe
+  hybrid-score interval, the z-test (Pearson chi-square) and Fisher's exact test.
+- :func:`did`: difference-in-differences for survey counts per unit and period, with
+  unit and period fixed effects, cluster-robust errors, a parallel-trends check and an
+  event-study table.
+- :func:`its`: interrupted time series (segmented regression) for one unit with no
+  comparison group, with Newey–West errors.
+- :func:`rollout_effects`: staggered adoption (the pilot first, then the other halls):
+  effects by wave and by months since adoption.
+- :func:`sustained`: was the target met in every month after the start, and are the
+  misses within sampling noise.
+- :func:`sample_size`, :func:`detectable_effect`: survey sizes and the effects they can
+  detect.
+- :func:`pilot_design`, :func:`evaluate`, :func:`verdict`: the pipeline notebook 03
+  runs, from survey counts to the verdict paragraph (Chinese or English).
+
+Every function is pure: DataFrames in, tidy DataFrames or small result objects out.
+Rates and effects are proportions (0.031 = 3.1 percentage points); :mod:`cxeval.report`
+formats them for reading.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from cxeval.errors import DataError
+
+__all__ = [
+    "compare_proportions", "before_after",
+    "did", "DiDResult",
+    "its", "ITSResult",
+    "rollout_effects", "RolloutResult",
+    "sustained", "SustainResult",
+    "sample_size", "detectable_effect", "power_table",
+    "group_trends", "pilot_design", "PilotDesign", "GROUP_LABELS",
+    "compare_methods", "verdict", "evaluate", "PilotEvaluation", "headline", "POWER_LABELS",
+    "TABLE_LABELS", "ITS_TERM_LABELS",
+]
+
+#: Below this many clusters, cluster-robust errors are unreliable (Cameron & Miller 2015
+#: discuss 20–50 as the range where "few clusters" problems fade); results say so.
+FEW_CLUSTERS = 30
+
+#: Minimum expected cell count for the chi-square / z approximation (Cochran's rule);
+#: below it :func:`compare_proportions` flags the result so the reader uses Fisher's test.
+MIN_EXPECTED = 5
+
+
+# --------------------------------------------------------------------------- validation
+def _check_conf(conf) -> float:
+    if isinstance(conf, bool) or not isinstance(conf, (int, float, np.integer, np.floating)):
+        raise TypeError(f"conf must be a number between 0 and 1 (e.g. 0.95), got {conf!r}")
+    conf = float(conf)
+    if not 0 < conf < 1:
+        raise ValueError(f"conf must be between 0 and 1 (e.g. 0.95 for 95%), got {conf!r}")
+    return conf
+
+
+def _check_prob(value, param: str, *, open_interval: bool = True) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{param} must be a proportion between 0 and 1, got {value!r}")
+    value = float(value)
+    ok = (0 < value < 1) if open_interval else (0 <= value <= 1)
+    if not ok or math.isnan(value):
+        bounds = "strictly between 0 and 1" if open_interval else "between 0 and 1"
+        raise ValueError(f"{param} must be a proportion {bounds} (e.g. 0.95 for 95%), got {value!r}")
+    return value
+
+
+def _check_count(value, param: str, *, positive: bool = False) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{param} must be a whole number, got {value!r}")
+    if not math.isfinite(float(value)) or float(value) != round(float(value)):
+        raise ValueError(f"{param} must be a whole number, got {value!r}")
+    value = int(round(float(value)))
+    if positive and value <= 0:
+        raise ValueError(f"{param} must be a positive count, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{param} must not be negative, got {value!r}")
+    return value
+
+
+def _check_frame(df, name: str = "df") -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
+
+
+def _check_columns(df: pd.DataFrame, columns: Mapping[str, str], frame: str = "df") -> None:
+    """``columns`` maps parameter name -> column name; all must be in ``df``."""
+    for param, column in columns.items():
+        if not isinstance(column, str):
+            raise TypeError(f"{param} must be a column name (str), got {column!r}")
+        if column not in df.columns:
+            raise DataError(
+                f"{param}={column!r} is not a column of {frame}; columns are: "
+                + ", ".join(map(str, df.columns))
+            )
+
+
+def _rows(mask) -> list:
+    """First few row labels where ``mask`` is true, for error messages."""
+    mask = pd.Series(mask)
+    return list(mask.index[mask.to_numpy()][:5])
+
+
+def _clean_counts(df: pd.DataFrame, responses: str, satisfied: str, where: str) -> pd.DataFrame:
+    """Check survey counts and return a copy with them as int64."""
+    out = df.copy()
+    r = pd.to_numeric(out[responses], errors="coerce")
+    s = pd.to_numeric(out[satisfied], errors="coerce")
+    missing = r.isna() | s.isna()
+    if missing.any():
+        raise DataError(
+            f"{where} needs survey counts ({responses} and {satisfied}); "
+            f"{int(missing.sum())} row(s) have none (first rows: {_rows(missing)}). "
+            "Rates alone cannot be weighted or tested: load the survey with its counts"
+        )
+    if (r <= 0).any():
+        raise DataError(f"{where}: {responses} must be positive; it is 0 or less in row(s) "
+                        f"{_rows(r <= 0)}")
+    if (s < 0).any():
+        raise DataError(f"{where}: {satisfied} must not be negative (row(s) {_rows(s < 0)})")
+    over = s > r
+    if over.any():
+        i = _rows(over)[0]
+        raise DataError(
+            f"{where}: row {i}, column {satisfied}: {s[i]:g} is more than {responses} {r[i]:g}"
+            + (f" (and {int(over.sum()) - 1} more rows)" if over.sum() > 1 else "")
+        )
+    out[responses] = r.round().astype("int64")
+    out[satisfied] = s.round().astype("int64")
+    return out
+
+
+def _sorted_periods(values) -> list:
+    uniq = pd.unique(pd.Series(values).dropna().to_numpy())
+    try:
+        return sorted(pd.Series(uniq).tolist())
+    except TypeError as exc:
+        raise DataError(f"period values mix types and cannot be ordered: {list(uniq)[:6]}") from exc
+
+
+def _as_bool(series: pd.Series, param: str, frame: str = "df") -> pd.Series:
+    values = series
+    if values.isna().any():
+        raise DataError(f"{param} column {series.name!r} of {frame} has empty values "
+                        f"(row(s) {_rows(values.isna())}); use True/False or 1/0")
+    if values.dtype == bool:
+        return values.astype(bool)
+    uniq = set(pd.unique(values.to_numpy()).tolist())
+    if uniq <= {0, 1, True, False}:
+        return values.astype(int).astype(bool)
+    raise DataError(f"{param} column {series.name!r} of {frame} must hold True/False or 1/0, "
+                    f"found {sorted(map(str, uniq))[:6]}")
+
+
+# --------------------------------------------------------------------------- two proportions
+def compare_proportions(success_a, n_a, success_b, n_b, *, conf: float = 0.95) -> dict:
+    """Compare two survey proportions: difference, interval and tests.
+
+    Parameters
+    ----------
+    success_a, n_a : int
+        Satisfied customers and responses in group A (e.g. the pilot hall after).
+    success_b, n_b : int
+        The same for group B (e.g. the pilot hall before).
+    conf : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    dict
+        ``rate_a``, ``rate_b``: the two proportions; ``diff``: ``rate_a - rate_b``;
+        ``ci_low``, ``ci_high``: Newcombe hybrid-score interval of ``diff``;
+        ``z``: pooled-variance z statistic, ``chi2`` = z² (Pearson's chi-square, what
+        R's ``prop.test(correct=FALSE)`` prints as X-squared), ``p_value``: its
+        two-sided p-value; ``fisher_p``: Fisher's exact two-sided p-value;
+        ``small_counts``: True when an expected cell count is below 5, so the z-test is
+        unreliable and ``fisher_p`` is the one to read; ``wald_low``, ``wald_high``:
+        the Wald interval R's ``prop.test`` prints (kept for comparison only);
+        ``n_a``, ``n_b``, ``conf``.
+
+    Notes
+    -----
+    The interval is Newcombe's method 10 (Wilson score intervals of each proportion
+    combined), via ``statsmodels.stats.proportion.confint_proportions_2indep(method=
+    "newcomb")``: it keeps near-nominal coverage near 0% and 100%, where survey rates of
+    95% live, and never leaves [-1, 1]. The z-test is ``proportions_ztest`` (pooled
+    variance, no continuity correction).
+
+    References
+    ----------
+    Newcombe, R. G. (1998). Interval estimation for the difference between independent
+    proportions: comparison of eleven methods. Statistics in Medicine 17, 873–890.
+
+    Raises
+    ------
+    TypeError, ValueError
+        A count that is not a whole number, negative, or a success count above its total.
+
+    Examples
+    --------
+    >>> r = compare_proportions(56, 70, 48, 80)
+    >>> round(r["ci_low"], 4), round(r["ci_high"], 4)
+    (0.0524, 0.3339)
+    """
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+    conf = _check_conf(conf)
+    sa = _check_count(success_a, "success_a")
+    na = _check_count(n_a, "n_a", positive=True)
+    sb = _check_count(success_b, "success_b")
+    nb = _check_count(n_b, "n_b", positive=True)
+    if sa > na:
+        raise ValueError(f"success_a ({sa}) is more than n_a ({na})")
+    if sb > nb:
+        raise ValueError(f"success_b ({sb}) is more than n_b ({nb})")
+    rate_a, rate_b = sa / na, sb / nb
+    alpha = 1 - conf
+    low, high = confint_proportions_2indep(sa, na, sb, nb, method="newcomb", compare="diff",
+                                           alpha=alpha)
+    wald_low, wald_high = confint_proportions_2indep(sa, na, sb, nb, method="wald",
+                                                     compare="diff", alpha=alpha)
+    pooled = (sa + sb) / (na + nb)
+    if pooled in (0.0, 1.0):
+        # Every answer identical in both groups: no variation, so no evidence of a
+        # difference (the z statistic would be 0/0).
+        z, p_value = 0.0, 1.0
+    else:
+        z, p_value = proportions_ztest([sa, sb], [na, nb])
+    fisher_p = stats.fisher_exact([[sa, na - sa], [sb, nb - sb]]).pvalue
+    expected = [na * pooled, na * (1 - pooled), nb * pooled, nb * (1 - pooled)]
+    return {
+        "rate_a": rate_a, "rate_b": rate_b, "diff": rate_a - rate_b,
+        "ci_low": float(low), "ci_high": float(high),
+        "z": float(z), "chi2": float(z) ** 2, "p_value": float(p_value),
+        "fisher_p": float(fisher_p), "small_counts": bool(min(expected) < MIN_EXPECTED),
+        "wald_low": float(wald_low), "wald_high": float(wald_high),
+        "n_a": na, "n_b": nb, "conf": conf,
+    }
+
+
+def before_after(df: pd.DataFrame, *, start, period: str = "period", end=None,
+                 responses: str = "responses", satisfied: str = "satisfied",
+                 conf: float = 0.95) -> dict:
+    """Naive before/after comparison: the rate from ``start`` on against the rate before.
+
+    This is what a spreadsheet gives. It is shown next to :func:`did` because it is
+    biased by anything that changed at the same time for every hall (a common shock)
+    and by seasonality; it is not an estimate of the pilot's effect.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Survey counts of one unit (or several, pooled), one or more rows per period.
+    start
+        First period of the "after" window (e.g. ``"2008-08"``).
+    period, responses, satisfied : str
+        Column names.
+    end : optional
+        Last period of the "after" window (inclusive); default: the last period.
+    conf : float
+        Confidence level.
+
+    Returns
+    -------
+    dict
+        The keys of :func:`compare_proportions` with A = after, B = before (so ``diff``
+        is after − before), plus ``pre_periods`` and ``post_periods`` (counts of periods).
+
+    Raises
+    ------
+    DataError
+        Missing columns, missing counts, or no period before / from ``start``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"period": ["2008-07", "2008-08"], "responses": [200, 200],
+    ...                    "satisfied": [180, 190]})
+    >>> round(before_after(df, start="2008-08")["diff"], 3)
+    0.05
+    """
+    _check_frame(df)
+    _check_columns(df, {"period": period, "responses": responses, "satisfied": satisfied})
+    data = _clean_counts(df, responses, satisfied, "before_after")
+    p = data[period]
+    post = p >= start
+    if end is not None:
+        data = data[p <= end]
+        post = post[p <= end]
+    pre_rows, post_rows = data[~post], data[post]
+    if pre_rows.empty or post_rows.empty:
+        raise DataError(f"before_after needs periods before and from start={start!r}; periods "
+                        f"in the data: {_sorted_periods(df[period])}")
+    result = compare_proportions(int(post_rows[satisfied].sum()), int(post_rows[responses].sum()),
+                                 int(pre_rows[satisfied].sum()), int(pre_rows[responses].sum()),
+                                 conf=conf)
+    result["pre_periods"] = int(pre_rows[period].nunique())
+    result["post_periods"] = int(post_rows[period].nunique())
+    return result
+
+
+# --------------------------------------------------------------------------- fixed-effects WLS
+@dataclass
+class _Fit:
+    params: pd.Series
+    cov_conventional: pd.DataFrame
+    cov_cluster: pd.DataFrame
+    df_resid: float
+    clusters: int
+
+
+def _twfe(data: pd.DataFrame, *, unit: str, period: str, regressors: pd.DataFrame,
+          responses: str, satisfied: str) -> _Fit:
+    """WLS of cell rates on unit and period fixed effects plus ``regressors``.
+
+    Weights are the responses, so each cell counts as much as the customers behind it;
+    the residual variance then estimates p(1 - p), i.e. the conventional errors are the
+    quasi-binomial ones. Regressors that add nothing identifiable (all zero, or
+    collinear with the fixed effects, e.g. a period where only treated units answered)
+    are left out of the fit and of ``params``.
+    """
+    from statsmodels.regression.linear_model import WLS
+
+    y = (data[satisfied] / data[responses]).to_numpy(float)
+    w = data[responses].to_numpy(float)
+    units = pd.Categorical(data[unit].astype(str))
+    periods = pd.Categorical(data[period], categories=_sorted_periods(data[period]))
+    base = pd.concat(
+        [pd.Series(1.0, index=data.index, name="const"),
+         pd.get_dummies(pd.Series(units, index=data.index), prefix="u", drop_first=True,
+                        dtype=float),
+         pd.get_dummies(pd.Series(periods, index=data.index), prefix="t", drop_first=True,
+                        dtype=float)],
+        axis=1,
+    )
+    # Identifiability of each regressor given the fixed effects (and the regressors kept
+    # before it): Gram-Schmidt against an orthonormal basis, one QR instead of an SVD
+    # per candidate.
+    basis, _ = np.linalg.qr(base.to_numpy())
+    keep, columns = [], [base.to_numpy()]
+    for name in regressors.columns:
+        column = regressors[name].to_numpy(float)
+        norm = np.linalg.norm(column)
+        residual = column - basis @ (basis.T @ column)
+        if norm == 0 or np.linalg.norm(residual) <= 1e-8 * norm:
+            continue
+        basis = np.column_stack([basis, residual / np.linalg.norm(residual)])
+        keep.append(name)
+        columns.append(column[:, None])
+    matrix = np.hstack(columns)
+    names = list(base.columns) + keep
+    codes = units.codes
+    idx = [names.index(k) for k in keep]
+    conventional = WLS(y, matrix, weights=w).fit()
+    if conventional.df_resid > 0 and len(np.unique(codes)) > 1:
+        clustered = conventional.get_robustcov_results(cov_type="cluster", groups=codes,
+                                                       use_t=True)
+        cov_conv = conventional.cov_params()[np.ix_(idx, idx)]
+        cov_cl = clustered.cov_params()[np.ix_(idx, idx)]
+    else:
+        # A saturated model (e.g. two halls, two months): the estimate is exact
+        # arithmetic, but there is no residual to measure its noise.
+        cov_conv = cov_cl = np.full((len(idx), len(idx)), np.nan)
+    cov_conv = pd.DataFrame(cov_conv, index=keep, columns=keep)
+    cov_cl = pd.DataFrame(cov_cl, index=keep, columns=keep)
+    return _Fit(params=pd.Series(conventional.params[idx], index=keep), cov_conventional=cov_conv,
+                cov_cluster=cov_cl, df_resid=float(conventional.df_resid),
+                clusters=int(len(np.unique(codes))))
+
+
+def _inference(estimate: float, var_conventional: float, var_cluster: float, df: float,
+               conf: float) -> dict:
+    """Interval and p-value from the larger of the two variances, t with ``df`` degrees.
+
+    Taking the larger of the conventional and the cluster-robust error guards against
+    the downward bias of robust errors with few clusters (Angrist & Pischke 2009,
+    *Mostly Harmless Econometrics*, §8.2). It matters most with one treated unit: unit
+    fixed effects absorb that unit's own residuals, so the cluster-robust error misses
+    its sampling noise, while the conventional (quasi-binomial) error keeps it.
+    """
+    if math.isnan(var_conventional) or math.isnan(var_cluster) or df < 1:
+        return {"estimate": estimate, "se": math.nan, "ci_low": math.nan, "ci_high": math.nan,
+                "p_value": math.nan}
+    se = math.sqrt(max(var_conventional, var_cluster, 0.0))
+    if se == 0.0:
+        return {"estimate": estimate, "se": 0.0, "ci_low": estimate, "ci_high": estimate,
+                "p_value": 1.0 if estimate == 0 else 0.0}
+    crit = float(stats.t.ppf(0.5 + conf / 2, df))
+    return {"estimate": estimate, "se": se, "ci_low": estimate - crit * se,
+            "ci_high": estimate + crit * se,
+            "p_value": float(2 * stats.t.sf(abs(estimate) / se, df))}
+
+
+def _combine(fit: _Fit, weights: pd.Series, conf: float) -> dict:
+    """Inference for a linear combination ``weights`` of the fitted regressors."""
+    w = weights.reindex(fit.params.index).fillna(0.0).to_numpy()
+    estimate = float(w @ fit.params.to_numpy())
+    var_conv = float(w @ fit.cov_conventional.to_numpy() @ w)
+    var_cl = float(w @ fit.cov_cluster.to_numpy() @ w)
+    df = min(fit.clusters - 1, fit.df_resid)
+    return _inference(estimate, var_conv, var_cl, df, conf)
+
+
+def _cell_panel(df: pd.DataFrame, *, unit: str, period: str, responses: str, satisfied: str,
+                extra: Sequence[str], where: str) -> pd.DataFrame:
+    """One row per unit and period with summed counts (and unit-constant ``extra`` columns)."""
+    data = _clean_counts(df, responses, satisfied, where)
+    if data[unit].isna().any() or data[period].isna().any():
+        bad = data[unit].isna() | data[period].isna()
+        raise DataError(f"{where}: {unit}/{period} is empty in row(s) {_rows(bad)}")
+    agg = {responses: "sum", satisfied: "sum"}
+    agg.update({c: "first" for c in extra})
+    cells = data.groupby([unit, period], sort=True, as_index=False).agg(agg)
+    return cells
+
+
+# --------------------------------------------------------------------------- DiD
+def _did_effect(cells: pd.DataFrame, *, unit: str, period: str, treated: str, post: str,
+                responses: str, satisfied: str, conf: float) -> tuple:
+    """The DiD regression alone on checked cells: (fit, inference dict of the effect)."""
+    d = (cells[treated].astype(bool) & cells[post].astype(bool)).astype(float)
+    fit = _twfe(cells, regressors=d.rename("did").to_frame(), unit=unit, period=period,
+                responses=responses, satisfied=satisfied)
+    return fit, _combine(fit, pd.Series({"did": 1.0}), conf)
+
+
+class DiDResult:
+    """Difference-in-differences result (see :func:`did`).
+
+    Attributes
+    ----------
+    effect : float
+        Estimated effect of the treatment on the rate (a proportion; 0.031 = 3.1 pp).
+    ci : tuple of float
+        ``(ci_low, ci_high)`` at level ``conf``.
+    p_value : float
+        Two-sided p-value of "no effect".
+    se, se_conventional, se_cluster : float
+        Standard error used (the larger), the quasi-binomial WLS one and the
+        cluster-robust one.
+    df : float
+        Degrees of freedom of the t distribution (clusters − 1).
+    table : DataFrame
+        One row: ``term`` ("did"), ``estimate``, ``ci_low``, ``ci_high``, ``p_value``,
+        ``se``, ``se_conventional``, ``se_cluster``, ``clusters``, ``treated_units``,
+        ``df``.
+    pretrend : dict
+        Parallel-trends check on the pre-period: ``estimate`` (difference in the linear
+        trend per period between treated and comparison units), ``ci_low``, ``ci_high``,
+        ``p_value``, ``periods`` (pre periods used); NaN values when fewer than two pre
+        periods exist.
+    event_study : DataFrame
+        ``period``, ``event_time`` (periods since the first post period; the reference,
+        the last pre period, is −1), ``estimate``, ``ci_low``, ``ci_high``,
+        ``p_value``, ``reference`` (bool).
+    treated_change, comparison_change : float
+        Raw change (after − before, pooled counts) of treated and comparison units: the
+        naive before/after of the treated units, and the common change DiD removes.
+    notes : list of (str, str)
+        Cautions in Chinese and English (few clusters, one treated unit, ...).
+    """
+
+    def __init__(self, *, main: dict, conf: float, conventional_se: float, cluster_se: float,
+                 df: float, clusters: int, treated_units: int, periods: int, pre_periods: int,
+                 post_periods: int, pretrend: dict, event_study: pd.DataFrame,
+                 treated_change: float, comparison_change: float, notes: list):
+        self.effect = main["estimate"]
+        self.ci = (main["ci_low"], main["ci_high"])
+        self.p_value = main["p_value"]
+        self.se = main["se"]
+        self.se_conventional = conventional_se
+        self.se_cluster = cluster_se
+        self.df = df
+        self.conf = conf
+        self.clusters = clusters
+        self.treated_units = treated_units
+        self.periods = periods
+        self.pre_periods = pre_periods
+        self.post_periods = post_periods
+        self.few_clusters = clusters < FEW_CLUSTERS
+        self.pretrend = pretrend
+        self.event_study = event_study
+        self.treated_change = treated_change
+        self.comparison_change = comparison_change
+        self.notes = notes
+        self.table = pd.DataFrame([{
+            "term": "did", "estimate": self.effect, "ci_low": self.ci[0], "ci_high": self.ci[1],
+            "p_value": self.p_value, "se": self.se, "se_conventional": conventional_se,
+            "se_cluster": cluster_se, "clusters": clusters, "treated_units": treated_units,
+            "df": df,
+        }])
+
+    def conf_int(self) -> tuple:
+        """The interval ``(ci_low, ci_high)``."""
+        return self.ci
+
+    def summary(self) -> str:
+        """A plain-text summary (English), in the spirit of statsmodels' ``summary()``."""
+        level = f"{self.conf:.0%}"
+        lines = [
+            "Difference-in-differences (unit and period fixed effects, WLS on cell rates)",
+            f"  effect        {self.effect * 100:+.2f} pp   {level} CI "
+            f"{self.ci[0] * 100:+.2f} to {self.ci[1] * 100:+.2f} pp   p = {self.p_value:.4f}",
+            f"  SE used       {self.se * 100:.2f} pp (conventional {self.se_conventional * 100:.2f}, "
+            f"cluster-robust {self.se_cluster * 100:.2f}); t with {self.df:g} df",
+            f"  units         {self.clusters} ({self.treated_units} treated); periods "
+            f"{self.periods} ({self.pre_periods} before, {self.post_periods} after)",
+            f"  raw change    treated {self.treated_change * 100:+.2f} pp, comparison "
+            f"{self.comparison_change * 100:+.2f} pp",
+        ]
+        pt = self.pretrend
+        if not math.isnan(pt["estimate"]):
+            lines.append(f"  pre-trend     {pt['estimate'] * 100:+.2f} pp per period "
+                         f"({level} CI {pt['ci_low'] * 100:+.2f} to {pt['ci_high'] * 100:+.2f}), "
+                         f"p = {pt['p_value']:.4f}")
+        else:
+            lines.append("  pre-trend     not checked (fewer than two periods before)")
+        lines += [f"  note: {en}" for _, en in self.notes]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from cxeval import report
+
+        styler = report.table(self.table[["estimate", "ci_low", "ci_high", "p_value", "clusters",
+                                          "treated_units"]],
+                              formats={"estimate": "pp", "ci_low": "pp", "ci_high": "pp",
+                                       "p_value": "p", "clusters": "int", "treated_units": "int"},
+                              caption="Difference-in-differences")
+        return styler.to_html()
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+
+def did(df: pd.DataFrame, *, unit: str, period: str, treated: str, post: str,
+        conf: float = 0.95, responses: str = "responses", satisfied: str = "satisfied") -> DiDResult:
+    """Difference-in-differences for survey proportions.
+
+    Fits ``rate[u, t] = a[u] + g[t] + effect * treated[u] * post[t]`` by weighted least
+    squares on the cell rates (satisfied / responses), weighted by responses — the
+    linear probability model on the underlying individual answers. Unit fixed effects
+    absorb permanent differences between halls; period fixed effects absorb seasonality
+    and anything that hit every hall at once (a common shock), which is what a naive
+    before/after comparison wrongly attributes to the pilot.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per unit and period (rows repeated for a cell are summed), with the
+        survey counts and the two indicator columns.
+    unit, period : str
+        Column names of the unit (e.g. hall) and the period.
+    treated : str
+        Column of True/False (or 1/0): the unit gets the treatment (constant per unit).
+    post : str
+        Column of True/False: the period is after the start (constant per period; for
+        units adopting at different times use :func:`rollout_effects`).
+    conf : float
+        Confidence level.
+    responses, satisfied : str
+        Count columns.
+
+    Returns
+    -------
+    DiDResult
+        ``effect``, ``ci``, ``p_value``, ``table``, ``pretrend``, ``event_study``,
+        ``summary()``; see :class:`DiDResult`.
+
+    Notes
+    -----
+    Errors: statsmodels WLS, once with conventional errors (the residual variance
+    estimates p(1 − p), so these are quasi-binomial errors) and once with
+    ``cov_type="cluster"`` by unit (allowing any correlation over time within a unit).
+    The interval uses the larger of the two and the t distribution with G − 1 degrees of
+    freedom (G = number of units), the usual small-G correction (Cameron & Miller 2015).
+    With few units, or a single treated unit, cluster-robust errors are biased
+    downwards (MacKinnon & Webb 2017); the result's ``notes`` say so.
+
+    The parallel-trends check fits, on the pre-period only, a separate linear trend for
+    the treated units; its coefficient is the difference in trend per period. The
+    event study replaces ``treated * post`` with ``treated * [period = k]`` for every
+    period except the last pre period (the reference): estimates before the start should
+    be near zero if the trends were parallel.
+
+    References
+    ----------
+    Angrist, J. D. & Pischke, J.-S. (2009). Mostly Harmless Econometrics, ch. 5 and §8.2.
+    Cameron, A. C. & Miller, D. L. (2015). A practitioner's guide to cluster-robust
+    inference. Journal of Human Resources 50(2), 317–372.
+    MacKinnon, J. G. & Webb, M. D. (2017). Wild bootstrap inference for wildly different
+    cluster sizes. Journal of Applied Econometrics 32(2), 233–254.
+
+    Raises
+    ------
+    DataError
+        Missing columns or counts, indicators that are not True/False, ``treated``
+        varying within a unit or ``post`` within a period, or no treated unit, no
+        comparison unit, no period before or no period after.
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({
+    ...     "hall": ["A", "A", "B", "B"], "period": ["2008-07", "2008-08"] * 2,
+    ...     "responses": [200, 200, 200, 200], "satisfied": [180, 196, 170, 176],
+    ...     "treated": [True, True, False, False], "post": [False, True, False, True]})
+    >>> round(did(panel, unit="hall", period="period", treated="treated", post="post").effect, 3)
+    0.05
+    """
+    _check_frame(df)
+    conf = _check_conf(conf)
+    _check_columns(df, {"unit": unit, "period": period, "treated": treated, "post": post,
+                        "responses": responses, "satisfied": satisfied})
+    data = df.copy()
+    data[treated] = _as_bool(data[treated], "treated")
+    data[post] = _as_bool(data[post], "post")
+    varying = data.groupby(unit)[treated].nunique()
+    if (varying > 1).any():
+        raise DataError(f"treated must be constant within each unit; unit(s) "
+                        f"{list(varying.index[varying > 1])[:5]} have both True and False")
+    varying = data.groupby(period)[post].nunique()
+    if (varying > 1).any():
+        raise DataError(f"post must be constant within each period; period(s) "
+                        f"{list(varying.index[varying > 1])[:5]} have both True and False. "
+                        "For units starting at different times use rollout_effects()")
+    cells = _cell_panel(data, unit=unit, period=period, responses=responses, satisfied=satisfied,
+                        extra=[treated, post], where="did")
+    is_treated, is_post = cells[treated].astype(bool), cells[post].astype(bool)
+    for label, mask in (("treated unit", is_treated), ("comparison unit", ~is_treated),
+                        ("period before the start", ~is_post), ("period after the start", is_post)):
+        if not mask.any():
+            raise DataError(f"did needs at least one {label}; columns {treated!r}/{post!r} give none")
+    periods = _sorted_periods(cells[period])
+    position = {p: i for i, p in enumerate(periods)}
+    pre_periods = [p for p in periods if not cells.loc[cells[period] == p, post].iloc[0]]
+    post_periods = [p for p in periods if p not in pre_periods]
+    if max(position[p] for p in pre_periods) > min(position[p] for p in post_periods):
+        raise DataError(f"post must be False for every period before the first True one; "
+                        f"before: {pre_periods}, after: {post_periods}")
+
+    kwargs = dict(unit=unit, period=period, responses=responses, satisfied=satisfied)
+    fit, main = _did_effect(cells, treated=treated, post=post, conf=conf, **kwargs)
+    n_units = fit.clusters
+    n_treated = int(cells.loc[is_treated, unit].nunique())
+
+    # Parallel trends: pre-period cells only, a linear trend for the treated units.
+    pre_cells = cells[~is_post]
+    if len(pre_periods) >= 2:
+        trend = (pre_cells[treated].astype(float)
+                 * pre_cells[period].map(position).astype(float)).rename("trend").to_frame()
+        pre_fit = _twfe(pre_cells, regressors=trend, **kwargs)
+        if "trend" in pre_fit.params.index:
+            pretrend = _combine(pre_fit, pd.Series({"trend": 1.0}), conf)
+        else:
+            pretrend = {k: math.nan for k in ("estimate", "se", "ci_low", "ci_high", "p_value")}
+    else:
+        pretrend = {k: math.nan for k in ("estimate", "se", "ci_low", "ci_high", "p_value")}
+    pretrend["periods"] = len(pre_periods)
+
+    # Event study: one coefficient per period relative to the last pre period.
+    reference = pre_periods[-1]
+    first_post = position[post_periods[0]]
+    dummies = pd.DataFrame({f"p:{p}": (is_treated & (cells[period] == p)).astype(float)
+                            for p in periods if p != reference}, index=cells.index)
+    es_fit = _twfe(cells, regressors=dummies, **kwargs)
+    rows = []
+    for p in periods:
+        row = {"period": p, "event_time": position[p] - first_post}
+        if p == reference:
+            row.update(estimate=0.0, ci_low=math.nan, ci_high=math.nan, p_value=math.nan,
+                       reference=True)
+        elif f"p:{p}" in es_fit.params.index:
+            res = _combine(es_fit, pd.Series({f"p:{p}": 1.0}), conf)
+            row.update(estimate=res["estimate"], ci_low=res["ci_low"], ci_high=res["ci_high"],
+                       p_value=res["p_value"], reference=False)
+        else:
+            row.update(estimate=math.nan, ci_low=math.nan, ci_high=math.nan, p_value=math.nan,
+                       reference=False)
+        rows.append(row)
+    event_study = pd.DataFrame(rows, columns=["period", "event_time", "estimate", "ci_low",
+                                              "ci_high", "p_value", "reference"])
+
+    def change(mask):
+        part = cells[mask]
+        after, before = part[part[post]], part[~part[post]]
+        return (after[satisfied].sum() / after[responses].sum()
+                - before[satisfied].sum() / before[responses].sum())
+
+    notes = []
+    if n_units < FEW_CLUSTERS:
+        notes.append((f"只有 {n_units} 个单位（聚类）：聚类稳健标准误在聚类少时偏小，区间按 t 分布（自由度 {n_units - 1}）计算。",
+                      f"only {n_units} units (clusters): cluster-robust errors are biased down "
+                      f"with few clusters; the interval uses the t distribution with {n_units - 1} df."))
+    if n_treated < 5:
+        notes.append((f"只有 {n_treated} 个试点单位：聚类稳健标准误会低估其抽样误差，区间采用常规（准二项）标准误与聚类稳健标准误中较大者。",
+                      f"only {n_treated} treated unit(s): cluster-robust errors understate their "
+                      "sampling noise; the interval uses the larger of the conventional "
+                      "(quasi-binomial) and the cluster-robust error."))
+    if math.isnan(main["se"]):
+        notes.append(("单位或期数太少，无法估计误差：没有置信区间。",
+                      "too few units or periods to measure the noise: no interval."))
+    if len(pre_periods) < 2:
+        notes.append(("试点前只有 1 期数据，无法检验平行趋势。",
+                      "only one period before the start: parallel trends cannot be checked."))
+    var_conv = float(fit.cov_conventional.loc["did", "did"])
+    var_cl = float(fit.cov_cluster.loc["did", "did"])
+    return DiDResult(
+        main=main, conf=conf, conventional_se=math.sqrt(var_conv), cluster_se=math.sqrt(var_cl),
+        df=min(n_units - 1, fit.df_resid), clusters=n_units, treated_units=n_treated,
+        periods=len(periods), pre_periods=len(pre_periods), post_periods=len(post_periods),
+        pretrend=pretrend, event_study=event_study, treated_change=float(change(is_treated)),
+        comparison_change=float(change(~is_treated)), notes=notes,
+    )
+
+
+# --------------------------------------------------------------------------- ITS
+ITS_TERMS = ["intercept", "pre_slope", "level_change", "slope_change"]
+
+
+class ITSResult:
+    """Interrupted time series result (see :func:`its`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        Index ``intercept``, ``pre_slope``, ``level_change``, ``slope_change``; columns
+        ``estimate``, ``ci_low``, ``ci_high``, ``p_value``.
+    se : Series
+        Newey–West standard errors of the four terms.
+    data : DataFrame
+        ``period``, ``t`` (periods since the first), ``value``, ``post`` (bool),
+        ``fitted`` (segmented fit) and ``counterfactual`` (the pre-trend continued).
+    maxlags : int
+        Lags of the Newey–West (Bartlett) estimator.
+    n_pre, n_post : int
+        Points before and from the intervention.
+    intervention
+        The first period of the new regime.
+    notes : list of (str, str)
+        Cautions in Chinese and English.
+    """
+
+    def __init__(self, *, table, se, data, maxlags, n_pre, n_post, intervention, conf, notes):
+        self.table = table
+        self.se = se
+        self.data = data
+        self.maxlags = maxlags
+        self.n_pre = n_pre
+        self.n_post = n_post
+        self.intervention = intervention
+        self.conf = conf
+        self.notes = notes
+
+    @property
+    def level_change(self) -> float:
+        """Estimated jump at the intervention (a proportion for rates)."""
+        return float(self.table.loc["level_change", "estimate"])
+
+    def conf_int(self) -> pd.DataFrame:
+        """``ci_low`` and ``ci_high`` of every term."""
+        return self.table[["ci_low", "ci_high"]]
+
+    def summary(self) -> str:
+        """A plain-text summary (English)."""
+        lines = [f"Interrupted time series (segmented OLS, Newey-West errors, maxlags = "
+                 f"{self.maxlags}; {self.n_pre} points before, {self.n_post} from "
+                 f"{self.intervention})"]
+        for term, row in self.table.iterrows():
+            lines.append(f"  {term:<13} {row['estimate']:+.4f}   {self.conf:.0%} CI "
+                         f"{row['ci_low']:+.4f} to {row['ci_high']:+.4f}   p = {row['p_value']:.4f}")
+        lines += [f"  note: {en}" for _, en in self.notes]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from cxeval import report
+
+        return report.table(self.table, index=True,
+                            formats={"estimate": "num", "ci_low": "num", "ci_high": "num",
+                                     "p_value": "p"},
+                            caption="Interrupted time series").to_html()
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+
+def _newey_west_lags(n: int) -> int:
+    # Newey & West (1994) plug-in rule for the Bartlett kernel: floor(4 (n/100)^(2/9)).
+    return int(math.floor(4 * (n / 100) ** (2 / 9)))
+
+
+def its(series: pd.Series, *, intervention, conf: float = 0.95,
+        maxlags: int | None = None) -> ITSResult:
+    """Interrupted time series: segmented regression with autocorrelation-robust errors.
+
+    Fits ``y = b0 + b1 t + b2 D + b3 (t - t0) D`` by OLS, where ``t`` counts periods
+    from the first (0, 1, 2, ...), ``t0`` is the position of ``intervention`` and
+    ``D`` is 1 from the intervention on. ``b0`` is the intercept, ``b1`` the pre-slope,
+    ``b2`` the level change at the intervention (against the pre-trend continued) and
+    ``b3`` the change in slope.
+
+    Parameters
+    ----------
+    series : Series
+        Values (e.g. monthly rates) indexed by period (``"2008-01"``, ``"2006-Q2"``, or
+        a year); sorted by the index before fitting; empty values are dropped.
+    intervention
+        The first period of the new regime, of the same kind as the index.
+    conf : float
+        Confidence level.
+    maxlags : int, optional
+        Lags of the Newey–West estimator; default ``floor(4 (n/100)^(2/9))`` (Newey &
+        West 1994), e.g. 2 for 12 monthly points.
+
+    Returns
+    -------
+    ITSResult
+        ``table`` (index intercept, pre_slope, level_change, slope_change; columns
+        estimate, ci_low, ci_high, p_value), ``data`` with fitted and counterfactual
+        values, ``summary()``.
+
+    Notes
+    -----
+    statsmodels OLS with ``cov_type="HAC"`` (Bartlett kernel, no small-sample
+    correction) and t-based intervals with n − 4 degrees of freedom, which are wider
+    than normal ones for the short series surveys give. A single unit has no comparison
+    group: ITS cannot separate the intervention from anything else that changed at the
+    same time.
+
+    References
+    ----------
+    Wagner, A. K., Soumerai, S. B., Zhang, F. & Ross-Degnan, D. (2002). Segmented
+    regression analysis of interrupted time series studies in medication use research.
+    Journal of Clinical Pharmacy and Therapeutics 27, 299–309.
+    Newey, W. K. & West, K. D. (1994). Automatic lag selection in covariance matrix
+    estimation. Review of Economic Studies 61, 631–653.
+
+    Raises
+    ------
+    TypeError
+        ``series`` is not a Series, or ``intervention`` cannot be compared with its index.
+    DataError
+        Fewer than two points before or after the intervention, or fewer than 6 in all.
+
+    Examples
+    --------
+    >>> s = pd.Series([0.90, 0.91, 0.92, 0.93, 0.97, 0.98, 0.99],
+    ...               index=[f"2008-0{i}" for i in range(1, 8)])
+    >>> round(its(s, intervention="2008-05").level_change, 3)
+    0.03
+    """
+    from statsmodels.regression.linear_model import OLS
+
+    if not isinstance(series, pd.Series):
+        raise TypeError(f"series must be a pandas Series indexed by period, got {type(series).__name__}")
+    conf = _check_conf(conf)
+    values = pd.to_numeric(series, errors="coerce").dropna()
+    try:
+        values = values.sort_index()
+        post = np.array([p >= intervention for p in values.index], dtype=bool)
+    except TypeError as exc:
+        raise TypeError(f"intervention={intervention!r} cannot be compared with the series index "
+                        f"(e.g. {values.index[0]!r}); give a period of the same kind") from exc
+    n, n_post = len(values), int(post.sum())
+    n_pre = n - n_post
+    if n_pre < 2 or n_post < 2 or n < 6:
+        raise DataError(f"its needs at least 2 points before and 2 from intervention="
+                        f"{intervention!r} and 6 in all; got {n_pre} before and {n_post} from it")
+    if maxlags is None:
+        maxlags = _newey_west_lags(n)
+    maxlags = _check_count(maxlags, "maxlags")
+    t = np.arange(n, dtype=float)
+    t0 = float(n_pre)
+    d = post.astype(float)
+    X = np.column_stack([np.ones(n), t, d, (t - t0) * d])
+    y = values.to_numpy(float)
+    res = OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags}, use_t=True)
+    ci = res.conf_int(alpha=1 - conf)
+    table = pd.DataFrame({"estimate": res.params, "ci_low": ci[:, 0], "ci_high": ci[:, 1],
+                          "p_value": res.pvalues}, index=pd.Index(ITS_TERMS, name="term"))
+    data = pd.DataFrame({"period": list(values.index), "t": t.astype(int), "value": y,
+                         "post": post, "fitted": res.fittedvalues,
+                         "counterfactual": res.params[0] + res.params[1] * t})
+    notes = []
+    if min(n_pre, n_post) < 8:
+        notes.append((f"试点前 {n_pre} 期、试点后 {n_post} 期，点数偏少：趋势估计不稳定（一般建议每段至少 8–12 个点）。",
+                      f"{n_pre} points before and {n_post} after: few points per segment make the "
+                      "trend estimates unstable (8–12 per segment are usually recommended)."))
+    notes.append(("单个营业厅没有对照组：ITS 无法区分试点与同期影响所有营业厅的变化。",
+                  "a single hall has no comparison group: ITS cannot separate the pilot from "
+                  "changes that hit every hall at the same time."))
+    return ITSResult(table=table, se=pd.Series(res.bse, index=ITS_TERMS), data=data,
+                     maxlags=maxlags, n_pre=n_pre, n_post=n_post, intervention=intervention,
+                     conf=conf, notes=notes)
+
+
+# --------------------------------------------------------------------------- staggered rollout
+def _missing_to_none(value):
+    """None for every spelling of "no value" (None, NaN, NA, blank text)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):
+        return value
+
+
+class RolloutResult:
+    """Staggered rollout result (see :func:`rollout_effects`).
+
+    Attributes
+    ----------
+    by_wave : DataFrame
+        One row per adoption wave: ``wave`` (first period of adoption), ``units``,
+        ``estimate``, ``ci_low``, ``ci_high``, ``p_value``, ``pre_periods``,
+        ``post_periods``. Also available as ``table``.
+    by_event_time : DataFrame
+        One row per period relative to adoption: ``event_time`` (0 = month of
+        adoption, −1 = the reference month before), ``estimate``, ``ci_low``,
+        ``ci_high``, ``p_value``, ``waves`` (waves contributing), ``responses``.
+    notes : list of (str, str)
+    """
+
+    def __init__(self, *, by_wave, by_event_time, conf, notes):
+        self.by_wave = by_wave
+        self.table = by_wave
+        self.by_event_time = by_event_time
+        self.conf = conf
+        self.notes = notes
+
+    def summary(self) -> str:
+        """A plain-text summary (English)."""
+        lines = ["Staggered rollout: effect by wave (DiD against never-adopting units)"]
+        for _, r in self.by_wave.iterrows():
+            lines.append(f"  wave {r['wave']}: {int(r['units'])} unit(s)  {r['estimate'] * 100:+.2f} pp "
+                         f"({r['ci_low'] * 100:+.2f} to {r['ci_high'] * 100:+.2f}), p = {r['p_value']:.4f}")
+        lines.append("Effect by periods since adoption (reference: the period before)")
+        for _, r in self.by_event_time.iterrows():
+            if r["event_time"] == -1:
+                continue
+            lines.append(f"  {int(r['event_time']):+d}: {r['estimate'] * 100:+.2f} pp "
+                         f"({r['ci_low'] * 100:+.2f} to {r['ci_high'] * 100:+.2f})")
+        lines += [f"  note: {en}" for _, en in self.notes]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from cxeval import report
+
+        return report.table(self.by_wave, formats={"estimate": "pp", "ci_low": "pp",
+                                                   "ci_high": "pp", "p_value": "p"},
+                            caption="Rollout effect by wave").to_html()
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+
+def rollout_effects(df: pd.DataFrame, *, unit: str, period: str, adoption: str,
+                    conf: float = 0.95, responses: str = "responses",
+                    satisfied: str = "satisfied") -> RolloutResult:
+    """Effects of a staggered rollout, by wave and by periods since adoption.
+
+    Units adopt at different times (the pilot hall first, then the other halls of the
+    county); units that never adopt are the comparison. A single two-way fixed-effects
+    regression is biased when effects differ between waves or grow over time
+    (Goodman-Bacon 2021), so each wave is compared only with never-adopting units:
+
+    - by wave: :func:`did` of the wave's units against the never-adopting units, with
+      every period before the wave's start as "before";
+    - by event time: the interaction-weighted estimator of Sun & Abraham (2021): one
+      regression with unit and period fixed effects and a coefficient per wave and
+      period since adoption (the period before adoption is the reference), averaged
+      across waves with weights proportional to their responses.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per unit and period with survey counts.
+    unit, period : str
+        Column names.
+    adoption : str
+        Column with the unit's first period of adoption (same kind as ``period``);
+        empty for units that never adopt. Adoption after the last period counts as never.
+    conf : float
+        Confidence level.
+    responses, satisfied : str
+        Count columns.
+
+    Returns
+    -------
+    RolloutResult
+        ``by_wave``, ``by_event_time``, ``summary()``.
+
+    Notes
+    -----
+    Errors as in :func:`did`: the larger of the conventional and the cluster-robust
+    (by unit) error, t with G − 1 degrees of freedom. Units adopting in the first
+    period have no "before" and are left out (listed in ``notes``).
+
+    References
+    ----------
+    Sun, L. & Abraham, S. (2021). Estimating dynamic treatment effects in event studies
+    with heterogeneous treatment effects. Journal of Econometrics 225(2), 175–199.
+    Goodman-Bacon, A. (2021). Difference-in-differences with variation in treatment
+    timing. Journal of Econometrics 225(2), 254–277.
+
+    Raises
+    ------
+    DataError
+        Missing columns or counts, adoption varying within a unit, no never-adopting
+        units, or no adopting unit with a period before adoption.
+
+    Examples
+    --------
+    >>> rows = [(u, f"2008-0{m}", 200, 180 + (10 if a and f"2008-0{m}" >= a else 0), a)
+    ...         for u, a in [("A", "2008-03"), ("B", "2008-04"), ("C", None), ("D", None)]
+    ...         for m in range(1, 6)]
+    >>> panel = pd.DataFrame(rows, columns=["hall", "period", "responses", "satisfied", "adoption"])
+    >>> res = rollout_effects(panel, unit="hall", period="period", adoption="adoption")
+    >>> res.by_wave["estimate"].round(3).tolist()
+    [0.05, 0.05]
+    """
+    _check_frame(df)
+    conf = _check_conf(conf)
+    _check_columns(df, {"unit": unit, "period": period, "adoption": adoption,
+                        "responses": responses, "satisfied": satisfied})
+    data = df.copy()
+    data[adoption] = data[adoption].astype(object).map(_missing_to_none)
+    varying = data.groupby(unit)[adoption].nunique(dropna=False)
+    if (varying > 1).any():
+        raise DataError(f"adoption must be the same in every row of a unit; unit(s) "
+                        f"{list(varying.index[varying > 1])[:5]} have several values")
+    cells = _cell_panel(data, unit=unit, period=period, responses=responses, satisfied=satisfied,
+                        extra=[adoption], where="rollout_effects")
+    periods = _sorted_periods(cells[period])
+    position = {p: i for i, p in enumerate(periods)}
+    first, last = periods[0], periods[-1]
+    notes = []
+
+    def wave_of(value):
+        value = _missing_to_none(value)
+        if value is None:
+            return None
+        try:
+            return None if value > last else value
+        except TypeError as exc:
+            raise DataError(f"adoption value {value!r} cannot be compared with periods such as "
+                            f"{first!r}") from exc
+
+    # Waves are kept as plain Python values per unit: a column of periods with gaps would
+    # be turned into a string column holding NaN by pandas.
+    wave = {u: wave_of(v) for u, v in cells.groupby(unit, sort=True)[adoption].first().items()}
+    always = [u for u, w in wave.items() if w is not None and w <= first]
+    if always:
+        notes.append((f"以下单位在第一期就已推广、没有推广前数据，未纳入：{', '.join(map(str, always))}",
+                      f"left out, adopting in the first period with no data before: "
+                      f"{', '.join(map(str, always))}"))
+        cells = cells[~cells[unit].isin(always)]
+        wave = {u: w for u, w in wave.items() if u not in always}
+    never_units = [u for u, w in wave.items() if w is None]
+    if not never_units:
+        raise DataError("rollout_effects needs units that never adopt (empty adoption) as the "
+                        "comparison; every unit in the data adopts")
+    never = cells[unit].isin(never_units)
+    waves = sorted({w for w in wave.values() if w is not None})
+    if not waves:
+        raise DataError("rollout_effects needs at least one adopting unit with a period before "
+                        "its adoption")
+    cells = cells.assign(_wave=cells[unit].map(lambda u: "" if wave[u] is None else str(wave[u])))
+    unmatched = [w for w in waves if w not in position]
+    if unmatched:
+        raise DataError(f"adoption period(s) {unmatched} are not periods of the data "
+                        f"({first} … {last})")
+
+    wave_rows = []
+    for w in waves:
+        part = cells[never | (cells["_wave"] == str(w))].copy()
+        part["_treated"] = part["_wave"] == str(w)
+        part["_post"] = part[period] >= w
+        # The wave's own DiD: the regression of did() without its pre-trend and event-study
+        # extras (cells are already checked and aggregated here).
+        _, res = _did_effect(part, unit=unit, period=period, treated="_treated", post="_post",
+                             responses=responses, satisfied=satisfied, conf=conf)
+        wave_rows.append({"wave": w, "units": int(part.loc[part["_treated"], unit].nunique()),
+                          "estimate": res["estimate"], "ci_low": res["ci_low"],
+                          "ci_high": res["ci_high"], "p_value": res["p_value"],
+                          "pre_periods": int(part.loc[~part["_post"], period].nunique()),
+                          "post_periods": int(part.loc[part["_post"], period].nunique())})
+    by_wave = pd.DataFrame(wave_rows, columns=["wave", "units", "estimate", "ci_low", "ci_high",
+                                               "p_value", "pre_periods", "post_periods"])
+
+    # Sun & Abraham: wave x event-time indicators, never-adopting units as controls.
+    event = pd.Series(np.nan, index=cells.index)
+    adopters = ~never
+    event[adopters] = [position[p] - position[wave[u]] for p, u in
+                       zip(cells.loc[adopters, period], cells.loc[adopters, unit])]
+    keys = sorted({(w, int(e)) for w, e in zip(cells.loc[adopters, "_wave"], event[adopters])
+                   if int(e) != -1}, key=lambda k: (k[1], str(k[0])))
+    dummies = pd.DataFrame({f"{w}|{e}": ((cells["_wave"] == w) & (event == e)).astype(float)
+                            for w, e in keys}, index=cells.index)
+    fit = _twfe(cells, regressors=dummies, unit=unit, period=period, responses=responses,
+                satisfied=satisfied)
+    rows = []
+    for e in sorted({k[1] for k in keys} | {-1}):
+        if e == -1:
+            share = cells.loc[adopters & (event == -1), responses].sum()
+            rows.append({"event_time": -1, "estimate": 0.0, "ci_low": math.nan,
+                         "ci_high": math.nan, "p_value": math.nan,
+                         "waves": int(cells.loc[adopters & (event == -1), "_wave"].nunique()),
+                         "responses": int(share)})
+            continue
+        weights = {}
+        for w in waves:
+            name = f"{w}|{e}"
+            if name in fit.params.index:
+                weights[name] = float(cells.loc[(cells["_wave"] == str(w)) & (event == e),
+                                                responses].sum())
+        total = sum(weights.values())
+        if not total:
+            continue
+        res = _combine(fit, pd.Series({k: v / total for k, v in weights.items()}), conf)
+        rows.append({"event_time": e, "estimate": res["estimate"], "ci_low": res["ci_low"],
+                     "ci_high": res["ci_high"], "p_value": res["p_value"], "waves": len(weights),
+                     "responses": int(total)})
+    by_event_time = pd.DataFrame(rows, columns=["event_time", "estimate", "ci_low", "ci_high",
+                                                "p_value", "waves", "responses"])
+    return RolloutResult(by_wave=by_wave, by_event_time=by_event_time, conf=conf, notes=notes)
+
+
+# --------------------------------------------------------------------------- sustainment
+class SustainResult:
+    """Was the target met in every period (see :func:`sustained`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per period: ``period``, ``responses``, ``satisfied``, ``rate``,
+        ``ci_low``, ``ci_high`` (Wilson), ``target``, ``gap_to_target`` (rate − target),
+        ``meets_target``, ``p_below`` (one-sided score-test p-value of "the true rate is
+        below the target"), ``within_noise`` (True for a miss whose interval still
+        contains the target; False for months that met the target or missed clearly).
+    all_met : bool
+        Every period met the target (the strict reading of "≥ 95% every month").
+    sustained : bool
+        No period was clearly below the target (misses, if any, are within noise).
+    missed, missed_within_noise, missed_clearly : list
+        Periods that missed the target; of these, those within noise and those not.
+    """
+
+    def __init__(self, table: pd.DataFrame, target: float, conf: float):
+        self.table = table
+        self.target = target
+        self.conf = conf
+        self.missed = table.loc[~table["meets_target"], "period"].tolist()
+        self.missed_within_noise = table.loc[table["within_noise"], "period"].tolist()
+        self.missed_clearly = [p for p in self.missed if p not in self.missed_within_noise]
+        self.all_met = not self.missed
+        self.sustained = not self.missed_clearly
+        self.periods = len(table)
+        self.periods_met = int(table["meets_target"].sum())
+
+    def summary(self) -> str:
+        """A plain-text summary (English)."""
+        text = (f"Target {self.target:.1%} met in {self.periods_met} of {self.periods} periods")
+        if self.missed_within_noise:
+            text += f"; missed within noise: {', '.join(map(str, self.missed_within_noise))}"
+        if self.missed_clearly:
+            text += f"; missed clearly: {', '.join(map(str, self.missed_clearly))}"
+        return text
+
+    def _repr_html_(self) -> str:
+        from cxeval import report
+
+        return report.table(self.table, formats={"rate": "pct", "ci_low": "pct", "ci_high": "pct",
+                                                 "target": "pct", "gap_to_target": "pp",
+                                                 "p_below": "p", "responses": "int",
+                                                 "satisfied": "int"},
+                            caption=self.summary()).to_html()
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+
+def sustained(df: pd.DataFrame, *, target: float, start, end=None, period: str = "period",
+              conf: float = 0.95, responses: str = "responses",
+              satisfied: str = "satisfied") -> SustainResult:
+    """Was the target met in every period from ``start``, and are the misses real?
+
+    Parameters
+    ----------
+    df : DataFrame
+        Survey counts; rows of the same period are pooled (e.g. all halls of a county).
+    target : float
+        Target rate (e.g. 0.95).
+    start
+        First period to check (e.g. the pilot start ``"2008-08"``).
+    end : optional
+        Last period to check (inclusive); default: the last period in the data.
+    period, responses, satisfied : str
+        Column names.
+    conf : float
+        Confidence level of the Wilson intervals.
+
+    Returns
+    -------
+    SustainResult
+        ``table`` (one row per period), ``all_met``, ``sustained``, ``missed``,
+        ``missed_within_noise``, ``missed_clearly``, ``summary()``.
+
+    Notes
+    -----
+    A month "misses within noise" when its Wilson score interval (statsmodels
+    ``proportion_confint(method="wilson")``) still contains the target. Because the
+    Wilson interval is the inversion of the score test, this is the same as the
+    one-sided score test of "rate below target" having ``p_below >= (1 - conf) / 2``;
+    ``p_below`` is reported so a reader can apply a stricter rule. With several months
+    checked, an occasional miss within noise is expected even when the true rate sits
+    at the target.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. JASA 22, 209–212.
+
+    Raises
+    ------
+    DataError
+        Missing columns or counts, or no period from ``start`` (to ``end``).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"period": ["2008-08", "2008-09"], "responses": [300, 300],
+    ...                    "satisfied": [290, 283]})
+    >>> res = sustained(df, target=0.95, start="2008-08")
+    >>> res.missed, res.missed_within_noise
+    (['2008-09'], ['2008-09'])
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    _check_frame(df)
+    conf = _check_conf(conf)
+    target = _check_prob(target, "target")
+    _check_columns(df, {"period": period, "responses": responses, "satisfied": satisfied})
+    data = _clean_counts(df, responses, satisfied, "sustained")
+    window = data[period] >= start
+    if end is not None:
+        window &= data[period] <= end
+    data = data[window]
+    if data.empty:
+        raise DataError(f"sustained: no period from start={start!r}"
+                        + (f" to end={end!r}" if end is not None else "")
+                        + f"; periods in the data: {_sorted_periods(df[period])}")
+    table = (data.groupby(period, sort=True, as_index=False)[[responses, satisfied]].sum()
+             .rename(columns={period: "period", responses: "responses", satisfied: "satisfied"}))
+    n, s = table["responses"].to_numpy(float), table["satisfied"].to_numpy(float)
+    rate = s / n
+    low, high = proportion_confint(s, n, alpha=1 - conf, method="wilson")
+    z = (rate - target) / np.sqrt(target * (1 - target) / n)
+    table["rate"] = rate
+    table["ci_low"] = low
+    table["ci_high"] = high
+    table["target"] = target
+    table["gap_to_target"] = rate - target
+    table["meets_target"] = rate >= target
+    table["p_below"] = stats.norm.cdf(z)
+    table["within_noise"] = ~table["meets_target"] & (table["ci_high"] >= target)
+    return SustainResult(table, target, conf)
+
+
+# --------------------------------------------------------------------------- power
+def _power_analysis():
+    from statsmodels.stats.power import NormalIndPower
+
+    return NormalIndPower()
+
+
+def sample_size(p0: float, p1: float, *, power: float = 0.8, alpha: float = 0.05) -> int:
+    """Responses needed per group to detect a change from ``p0`` to ``p1``.
+
+    Parameters
+    ----------
+    p0, p1 : float
+        Rate without and with the change (e.g. 0.92 and 0.95).
+    power : float
+        Probability of detecting the change.
+    alpha : float
+        Two-sided significance level.
+
+    Returns
+    -------
+    int
+        Responses per group (rounded up).
+
+    Notes
+    -----
+    Uses Cohen's arcsine effect size ``h = 2 asin(sqrt(p1)) - 2 asin(sqrt(p0))``
+    (statsmodels ``proportion_effectsize``) and the normal power of a two-sample test
+    (``NormalIndPower().solve_power``): ``n = 2 ((z_{1-alpha/2} + z_{power}) / h)^2``,
+    as R's ``pwr.2p.test`` and Cohen's tables. Fleiss' pooled-variance formula (R's
+    ``power.prop.test``) gives slightly different numbers; near 95% the two agree to a
+    few responses (the tests show both).
+
+    References
+    ----------
+    Cohen, J. (1988). Statistical Power Analysis for the Behavioral Sciences, 2nd ed.,
+    ch. 6.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Rates outside (0, 1), equal rates, or power / alpha outside (0, 1).
+
+    Examples
+    --------
+    >>> sample_size(0.50, 0.75, power=0.9)
+    77
+    """
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    p0 = _check_prob(p0, "p0")
+    p1 = _check_prob(p1, "p1")
+    power = _check_prob(power, "power")
+    alpha = _check_prob(alpha, "alpha")
+    if p0 == p1:
+        raise ValueError(f"p0 and p1 must differ to size a survey for a change; both are {p0!r}")
+    h = abs(proportion_effectsize(p1, p0))
+    n = _power_analysis().solve_power(effect_size=h, nobs1=None, alpha=alpha, power=power,
+                                      ratio=1.0, alternative="two-sided")
+    return int(math.ceil(float(np.squeeze(n)) - 1e-9))
+
+
+def detectable_effect(n, p0: float, *, power: float = 0.8, alpha: float = 0.05,
+                      ratio: float = 1.0) -> float:
+    """Smallest rise above ``p0`` detectable with ``n`` responses (and ``ratio * n`` more).
+
+    Parameters
+    ----------
+    n : int
+        Responses in the first group (e.g. before).
+    p0 : float
+        Rate in the first group.
+    power, alpha : float
+        Power and two-sided significance level.
+    ratio : float
+        Size of the second group relative to the first (``n2 = ratio * n``).
+
+    Returns
+    -------
+    float
+        ``p1 - p0`` (a proportion; 0.03 = 3 pp) for the smallest ``p1 > p0`` detected
+        with the given power, or NaN if even ``p1 = 1`` would not be.
+
+    Notes
+    -----
+    Inverts :func:`sample_size`: solves Cohen's ``h`` with ``NormalIndPower`` and maps
+    it back, ``p1 = sin²(asin(sqrt(p0)) + h / 2)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``n`` not a positive whole number, or rates / power / alpha outside (0, 1).
+
+    Examples
+    --------
+    >>> round(detectable_effect(77, 0.50, power=0.9), 2)
+    0.25
+    """
+    n = _check_count(n, "n", positive=True)
+    p0 = _check_prob(p0, "p0")
+    power = _check_prob(power, "power")
+    alpha = _check_prob(alpha, "alpha")
+    if isinstance(ratio, bool) or not isinstance(ratio, (int, float, np.integer, np.floating)) \
+            or not ratio > 0:
+        raise ValueError(f"ratio must be a positive number (second group / first), got {ratio!r}")
+    h = _power_analysis().solve_power(effect_size=None, nobs1=n, alpha=alpha, power=power,
+                                      ratio=float(ratio), alternative="two-sided")
+    angle = math.asin(math.sqrt(p0)) + float(np.squeeze(h)) / 2
+    if angle >= math.pi / 2:
+        return math.nan
+    return math.sin(angle) ** 2 - p0
+
+
+def power_table(sizes: Mapping[str, tuple], *, p0: float, effect: float, power: float = 0.8,
+                alpha: float = 0.05) -> pd.DataFrame:
+    """What the survey sizes at hand can detect, and what the effect would need.
+
+    Parameters
+    ----------
+    sizes : mapping
+        Label -> ``(n1, n2)``: responses of the two groups compared (e.g. one hall's
+        month against another month; the pilot hall before against after).
+    p0 : float
+        Baseline rate.
+    effect : float
+        Effect of interest (e.g. 0.03 for +3 pp).
+    power, alpha : float
+        Power and two-sided significance level.
+
+    Returns
+    -------
+    DataFrame
+        ``comparison`` (the label), ``n1``, ``n2``, ``detectable_effect`` (smallest rise
+        detectable with these sizes), ``required_n`` (responses per group for
+        ``effect``, equal groups), ``power_for_effect`` (power of these sizes for
+        ``effect``).
+
+    Examples
+    --------
+    >>> power_table({"one month": (300, 300)}, p0=0.92, effect=0.03)["required_n"].tolist()
+    [1047]
+    """
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    p0 = _check_prob(p0, "p0")
+    if isinstance(effect, bool) or not isinstance(effect, (int, float, np.integer, np.floating)):
+        raise TypeError(f"effect must be a number (e.g. 0.03 for +3 pp), got {effect!r}")
+    if not 0 < p0 + effect < 1:
+        raise ValueError(f"p0 + effect must be a proportion between 0 and 1; got {p0} + {effect}")
+    h = abs(proportion_effectsize(p0 + effect, p0))
+    required = sample_size(p0, p0 + effect, power=power, alpha=alpha)
+    rows = []
+    for label, (n1, n2) in sizes.items():
+        n1 = _check_count(n1, f"sizes[{label!r}][0]", positive=True)
+        n2 = _check_count(n2, f"sizes[{label!r}][1]", positive=True)
+        achieved = _power_analysis().power(effect_size=h, nobs1=n1, alpha=alpha, ratio=n2 / n1,
+                                           alternative="two-sided")
+        rows.append({"comparison": label, "n1": n1, "n2": n2,
+                     "detectable_effect": detectable_effect(n1, p0, power=power, alpha=alpha,
+                                                            ratio=n2 / n1),
+                     "required_n": required, "power_for_effect": float(np.squeeze(achieved))})
+    return pd.DataFrame(rows, columns=["comparison", "n1", "n2", "detectable_effect",
+                                       "required_n", "power_for_effect"])
+
+
+# --------------------------------------------------------------------------- pilot design
+GROUP_LABELS = {
+    "pilot": ("试点营业厅", "pilot hall"),
+    "rollout": ("推广营业厅", "rollout halls"),
+    "branch": ("本分公司其他营业厅", "other halls of the branch"),
+    "comparison": ("对照营业厅（其他分公司）", "comparison halls (other branches)"),
+}
+
+
+def group_trends(panel: pd.DataFrame, *, by: str = "group", period: str = "period",
+                 responses: str = "responses", satisfied: str = "satisfied") -> pd.DataFrame:
+    """Pooled rate per group and period, for the trend chart.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` column, ``period``, ``responses``, ``satisfied``, ``rate`` (pooled:
+        satisfied / responses over the group's units).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"group": ["a", "a"], "period": ["2008-01"] * 2,
+    ...                    "responses": [100, 300], "satisfied": [90, 285]})
+    >>> group_trends(df)["rate"].tolist()
+    [0.9375]
+    """
+    _check_frame(panel, "panel")
+    _check_columns(panel, {"by": by, "period": period, "responses": responses,
+                           "satisfied": satisfied}, "panel")
+    data = _clean_counts(panel, responses, satisfied, "group_trends")
+    out = (data.groupby([by, period], sort=True, as_index=False)[[responses, satisfied]].sum()
+           .rename(columns={period: "period", responses: "responses", satisfied: "satisfied"}))
+    out["rate"] = out["satisfied"] / out["responses"]
+    return out
+
+
+# The period spellings of the survey contract (cxeval.data normalises dates to these).
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
+
+
+@dataclass
+class PilotDesign:
+    """Who was piloted, who rolled out, who compares; built by :func:`pilot_design`.
+
+    Attributes
+    ----------
+    branch, pilot_hall, pilot_start, rollout_start
+        The parameters.
+    has_pilot : bool
+        The branch has the pilot hall with survey counts before and from the start, and
+        there are comparison halls in other branches.
+    reasons : tuple of (str, str)
+        Why there is no pilot to evaluate (Chinese, English); empty when ``has_pilot``.
+    panel : DataFrame
+        One row per hall and period: ``unit``, ``branch``, ``hall``, ``period``,
+        ``responses``, ``satisfied``, ``rate``, ``group`` ("pilot", "rollout", "branch"
+        or "comparison"), ``adoption`` (first period of adoption, empty if never),
+        ``treated`` (the pilot hall), ``post`` (period >= pilot start). Without a pilot,
+        the branch's own halls (group "branch").
+    """
+
+    branch: str
+    pilot_hall: str
+    pilot_start: str
+    rollout_start: str | None
+    has_pilot: bool
+    reasons: tuple
+    panel: pd.DataFrame = field(repr=False)
+
+    def reason(self, lang: str = "zh") -> str:
+        """Why there is no pilot to evaluate, in ``lang``; empty when there is one."""
+        from cxeval.report import tr
+
+        return tr(*self.reasons, lang) if self.reasons else tr("", "", lang)
+
+    @property
+    def has_rollout(self) -> bool:
+        """The branch has halls adopting after the pilot."""
+        return self.has_pilot and bool((self.panel["group"] == "rollout").any())
+
+    def did_panel(self) -> pd.DataFrame:
+        """Pilot hall and comparison halls (rollout halls left out)."""
+        return self.panel[self.panel["group"].isin(["pilot", "comparison"])]
+
+    def pilot_series(self) -> pd.Series:
+        """The pilot hall's monthly rate, indexed by period."""
+        part = self.panel[self.panel["group"] == "pilot"]
+        return part.set_index("period")["rate"].sort_index()
+
+    def rollout_panel(self) -> pd.DataFrame:
+        """Pilot, rollout and comparison halls; the branch's other halls are left out when
+        there was no rollout (they may have copied the pilot, so they compare with no one)."""
+        return self.panel[self.panel["group"] != "branch"]
+
+    def branch_panel(self) -> pd.DataFrame:
+        """The branch's own halls (pilot and rollout, or all halls without a pilot)."""
+        return self.panel[self.panel["branch"] == self.branch]
+
+
+def pilot_design(survey: pd.DataFrame, *, branch: str, pilot_hall: str, pilot_start: str,
+                 rollout_start: str | None = None,
+                 comparison: Sequence[str] | None = None) -> PilotDesign:
+    """Decide from the data whether ``branch`` has a pilot, and build the panel.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        Hall survey with counts: ``period``, ``branch``, ``hall``, ``responses``,
+        ``satisfied`` (the survey data contract).
+    branch : str
+        Branch reported on.
+    pilot_hall : str
+        The pilot hall (e.g. "庵埠").
+    pilot_start : str
+        First period of the pilot (e.g. "2008-08").
+    rollout_start : str, optional
+        First period of the rollout to the branch's other halls; empty or None when
+        there was no rollout (those halls are then left out of the comparison).
+    comparison : sequence of str, optional
+        Branches whose halls form the comparison group; default every other branch.
+
+    Returns
+    -------
+    PilotDesign
+        ``has_pilot``, ``reason(lang)``, ``panel`` and helpers.
+
+    Notes
+    -----
+    The branch has a pilot when the survey has the pilot hall in that branch, with
+    counts before and from ``pilot_start``, and at least one comparison hall. A branch
+    without one is not an error: ``has_pilot`` is False and ``reason`` says why.
+
+    Raises
+    ------
+    DataError
+        Missing columns (other than ``hall``, whose absence means "no pilot").
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"period": ["2008-07", "2008-08"] * 2,
+    ...                        "branch": ["潮安", "潮安", "贵阳", "贵阳"],
+    ...                        "hall": ["庵埠", "庵埠", "中华路", "中华路"],
+    ...                        "responses": [200] * 4, "satisfied": [180, 190, 180, 181]})
+    >>> pilot_design(survey, branch="贵阳", pilot_hall="庵埠", pilot_start="2008-08").has_pilot
+    False
+    """
+    _check_frame(survey, "survey")
+    _check_columns(survey, {"period": "period", "branch": "branch", "responses": "responses",
+                            "satisfied": "satisfied"}, "survey")
+    rollout_start = rollout_start or None
+    for param, value in (("pilot_start", pilot_start), ("rollout_start", rollout_start)):
+        if value is not None and not (isinstance(value, str) and _PERIOD.match(value)):
+            raise ValueError(f"{param} must be a month 'YYYY-MM' or a quarter 'YYYY-Qn' "
+                             f"(e.g. '2008-08'), got {value!r}")
+    if rollout_start is not None and rollout_start <= pilot_start:
+        raise ValueError(f"rollout_start ({rollout_start}) must come after pilot_start "
+                         f"({pilot_start}); leave it empty if there was no rollout")
+    columns = ["unit", "branch", "hall", "period", "responses", "satisfied", "rate", "group",
+               "adoption", "treated", "post"]
+
+    def no_pilot(zh, en, own=None):
+        panel = pd.DataFrame(columns=columns) if own is None else own
+        return PilotDesign(branch, pilot_hall, pilot_start, rollout_start, False, (zh, en), panel)
+
+    if "hall" not in survey.columns:
+        return no_pilot("本分公司没有试点：调查数据没有营业厅一列，无法识别试点营业厅。",
+                        "No pilot in this branch: the survey has no hall column, so no pilot "
+                        "hall can be found.")
+    data = _clean_counts(survey, "responses", "satisfied", "pilot_design")
+    data = (data.groupby(["branch", "hall", "period"], sort=True, as_index=False)
+            [["responses", "satisfied"]].sum())
+    data["branch"] = data["branch"].astype(str)
+    data["hall"] = data["hall"].astype(str)
+    duplicated = data.groupby("hall")["branch"].nunique().gt(1).any()
+    data["unit"] = (data["branch"] + "·" + data["hall"]) if duplicated else data["hall"]
+    data["rate"] = data["satisfied"] / data["responses"]
+    data["post"] = data["period"] >= pilot_start
+    own = data[data["branch"] == branch].copy()
+    own["group"] = "branch"
+    own["adoption"] = None
+    own["treated"] = False
+    own = own[columns].reset_index(drop=True)
+    if own.empty:
+        return no_pilot(f"本分公司没有试点：调查数据中没有「{branch}」的营业厅。",
+                        f"No pilot in this branch: the survey has no halls of {branch}.")
+    pilot = own[own["hall"] == str(pilot_hall)]
+    if pilot.empty:
+        return no_pilot(f"本分公司没有试点：「{branch}」没有试点营业厅「{pilot_hall}」。",
+                        f"No pilot in this branch: {branch} has no pilot hall {pilot_hall}.", own)
+    if not (~pilot["post"]).any() or not pilot["post"].any():
+        return no_pilot(f"无法评估试点：试点营业厅「{pilot_hall}」在 {pilot_start} 之前或之后没有调查数据。",
+                        f"The pilot cannot be evaluated: hall {pilot_hall} has no survey data "
+                        f"before or from {pilot_start}.", own)
+    others = data[data["branch"] != branch]
+    if comparison is not None:
+        others = others[others["branch"].isin([str(b) for b in comparison])]
+    if others.empty:
+        return no_pilot("无法评估试点：没有其他分公司的对照营业厅。",
+                        "The pilot cannot be evaluated: there are no comparison halls in other "
+                        "branches.", own)
+    own["group"] = np.where(own["hall"] == str(pilot_hall), "pilot",
+                            "rollout" if rollout_start else "branch")
+    own["adoption"] = np.where(own["group"] == "pilot", pilot_start,
+                               np.where(own["group"] == "rollout", rollout_start or "", ""))
+    own["adoption"] = own["adoption"].replace("", None)
+    own["treated"] = own["group"] == "pilot"
+    others = others.assign(group="comparison", adoption=None, treated=False)
+    panel = pd.concat([own[columns], others[columns]], ignore_index=True)
+    panel["adoption"] = panel["adoption"].astype(object).where(panel["adoption"].notna(), None)
+    panel["treated"] = panel["treated"].astype(bool)
+    panel["post"] = panel["post"].astype(bool)
+    return PilotDesign(branch, str(pilot_hall), pilot_start, rollout_start, True, (), panel)
+
+
+# --------------------------------------------------------------------------- verdict
+def compare_methods(*, naive: dict, did_result: DiDResult, its_result: ITSResult | None = None,
+                    lang: str = "zh") -> pd.DataFrame:
+    """Naive before/after, DiD and ITS side by side.
+
+    Parameters
+    ----------
+    naive : dict
+        From :func:`before_after` (after − before of the pilot hall).
+    did_result : DiDResult
+        From :func:`did`.
+    its_result : ITSResult, optional
+        From :func:`its` on the pilot hall.
+    lang : {"zh", "en"}
+        Language of ``method`` and ``note``.
+
+    Returns
+    -------
+    DataFrame
+        ``key`` ("naive", "did", "its"), ``method`` (label), ``estimate``, ``ci_low``,
+        ``ci_high``, ``p_value``, ``uses_comparison`` (removes changes common to all
+        halls), ``note`` (what the method assumes).
+    """
+    from cxeval.report import tr
+
+    rows = [
+        {"key": "naive", "method": tr("简单前后对比", "naive before/after", lang),
+         "estimate": naive["diff"], "ci_low": naive["ci_low"], "ci_high": naive["ci_high"],
+         "p_value": naive["p_value"], "uses_comparison": False,
+         "note": tr("试点营业厅试点后对比试点前；把同期所有营业厅共同的变化也算作试点效果",
+                    "pilot hall after against before; counts changes common to all halls as "
+                    "pilot effect", lang)},
+        {"key": "did", "method": tr("双重差分", "difference-in-differences", lang),
+         "estimate": did_result.effect, "ci_low": did_result.ci[0], "ci_high": did_result.ci[1],
+         "p_value": did_result.p_value, "uses_comparison": True,
+         "note": tr("试点营业厅对比其他分公司的对照营业厅；扣除同期共同变化，假设无试点时趋势平行",
+                    "pilot hall against comparison halls of other branches; removes common "
+                    "changes, assumes parallel trends", lang)},
+    ]
+    if its_result is not None:
+        row = its_result.table.loc["level_change"]
+        rows.append({"key": "its", "method": tr("中断时间序列", "interrupted time series", lang),
+                     "estimate": row["estimate"], "ci_low": row["ci_low"], "ci_high": row["ci_high"],
+                     "p_value": row["p_value"], "uses_comparison": False,
+                     "note": tr("试点营业厅自身趋势的水平变化；延续试点前趋势作对照，无法排除同期共同变化",
+                                "level change in the pilot hall's own trend; extends the "
+                                "pre-trend, cannot rule out common changes", lang)})
+    return pd.DataFrame(rows, columns=["key", "method", "estimate", "ci_low", "ci_high", "p_value",
+                                       "uses_comparison", "note"])
+
+
+def _pp(x) -> str:
+    from cxeval.report import fmt_pp
+
+    return fmt_pp(x)
+
+
+def _effect_sentence(d: DiDResult, lang: str) -> str:
+    from cxeval.report import fmt_p, tr
+
+    level = f"{d.conf:.0%}"
+    ci_text = tr(f"{level} 置信区间 {_pp(d.ci[0])} 至 {_pp(d.ci[1])}",
+                 f"{level} CI {_pp(d.ci[0])} to {_pp(d.ci[1])}", lang)
+    if math.isnan(d.ci[0]):
+        return tr(
+            f"现有数据不足以判断试点是否有效：双重差分估计为 {_pp(d.effect)}，但营业厅或月份太少，无法估计其误差。",
+            f"The data cannot show whether the pilot worked: the difference-in-differences "
+            f"estimate is {_pp(d.effect)}, but there are too few halls or months to measure "
+            "its noise.", lang)
+    if d.ci[0] > 0:
+        return tr(
+            f"试点使满意度提升了 {_pp(d.effect)}（{ci_text}，{fmt_p(d.p_value)}；双重差分，已扣除对照营业厅的同期变化）。",
+            f"The pilot raised satisfaction by {_pp(d.effect)} ({ci_text}, {fmt_p(d.p_value)}; "
+            "difference-in-differences against the comparison halls).", lang)
+    if d.ci[1] < 0:
+        return tr(
+            f"试点后满意度相对对照营业厅下降了 {_pp(d.effect)}（{ci_text}，{fmt_p(d.p_value)}）。",
+            f"Satisfaction fell by {_pp(d.effect)} relative to the comparison halls ({ci_text}, "
+            f"{fmt_p(d.p_value)}).", lang)
+    return tr(
+        f"现有数据不足以判断试点是否有效：双重差分估计为 {_pp(d.effect)}，但{ci_text}包含零。",
+        f"The data cannot show whether the pilot worked: the difference-in-differences "
+        f"estimate is {_pp(d.effect)}, but its {ci_text} includes zero.", lang)
+
+
+def _trends_ok(d: DiDResult) -> bool:
+    p = d.pretrend["p_value"]
+    return not math.isnan(p) and p >= 0.05
+
+
+def _trend_sentence(d: DiDResult, lang: str) -> str:
+    from cxeval.report import fmt_p, tr
+
+    pt = d.pretrend
+    if math.isnan(pt["p_value"]):
+        return tr("试点前数据不足两期，无法检验平行趋势，结论须谨慎。",
+                  "With fewer than two months before the pilot, parallel trends cannot be "
+                  "checked; treat the result with caution.", lang)
+    if pt["p_value"] < 0.05:
+        return tr(
+            f"注意：试点前试点营业厅与对照营业厅的趋势已有差异（每月 {_pp(pt['estimate'])}，{fmt_p(pt['p_value'])}），"
+            "双重差分的前提可能不成立，上述估计只能作参考。",
+            f"Caution: before the pilot, the pilot hall already trended differently from the "
+            f"comparison halls ({_pp(pt['estimate'])} per month, {fmt_p(pt['p_value'])}), so the "
+            "DiD assumption may fail and the estimate is only indicative.", lang)
+    return tr(
+        f"试点前两组趋势无显著差异（每月 {_pp(pt['estimate'])}，{fmt_p(pt['p_value'])}），平行趋势检验通过。",
+        f"Before the pilot the two groups trended alike ({_pp(pt['estimate'])} per month, "
+        f"{fmt_p(pt['p_value'])}): the parallel-trends check passes.", lang)
+
+
+def _naive_sentence(naive: dict, d: DiDResult, lang: str) -> str:
+    from cxeval.report import tr
+
+    gap = naive["diff"] - d.effect
+    common = d.comparison_change
+    # "Disagree" means further apart than the DiD estimate's own noise (and than half a
+    # point, below which nobody would act differently).
+    if abs(gap) > max(d.se if not math.isnan(d.se) else 0.0, 0.005):
+        return tr(
+            f"简单前后对比得到 {_pp(naive['diff'])}，与双重差分相差 {_pp(gap)}：同期对照营业厅也变化了 "
+            f"{_pp(common)}，这是所有营业厅共同的变化（如季节或全局因素），不是试点带来的。"
+            + ("双重差分扣除了这部分，应以双重差分为准。" if _trends_ok(d) else
+               "双重差分扣除了这部分，但其前提存疑，两者都不能作定论。"),
+            f"The naive before/after comparison gives {_pp(naive['diff'])}, {_pp(gap)} away from "
+            f"DiD: the comparison halls changed by {_pp(common)} over the same months, a change "
+            "common to all halls (season or company-wide factors), not caused by the pilot. "
+            + ("DiD removes it, so believe the DiD figure." if _trends_ok(d) else
+               "DiD removes it, but its assumption is in doubt, so neither figure is conclusive."),
+            lang)
+    return tr(
+        f"简单前后对比（{_pp(naive['diff'])}）与双重差分一致，因为对照营业厅同期几乎没有变化（{_pp(common)}）；"
+        "仍应引用双重差分结果。",
+        f"The naive before/after comparison ({_pp(naive['diff'])}) agrees with DiD because the "
+        f"comparison halls hardly changed ({_pp(common)}); DiD is still the figure to quote.", lang)
+
+
+def _its_sentence(its_result: ITSResult, d: DiDResult, lang: str) -> str:
+    from cxeval.report import tr
+
+    level_change = its_result.level_change
+    noise = max(d.se if not math.isnan(d.se) else 0.0, float(its_result.se["level_change"]))
+    agree = abs(level_change - d.effect) <= noise
+    short = its_result.n_pre < 8
+    return tr(
+        f"只看试点营业厅自身趋势的中断时间序列给出水平变化 {_pp(level_change)}"
+        + ("，与双重差分接近；" if agree else "，与双重差分不同；")
+        + "但它没有对照组，无法区分试点与同期影响所有营业厅的变化"
+        + (f"，且试点前只有 {its_result.n_pre} 个月，趋势估计不稳" if short else "")
+        + "，因此以双重差分为准。",
+        f"Interrupted time series on the pilot hall alone gives a level change of "
+        f"{_pp(level_change)}" + (", close to DiD" if agree else ", unlike DiD")
+        + "; with no comparison group it cannot separate the pilot from changes that hit all "
+        "halls at the same time"
+        + (f", and {its_result.n_pre} months before the pilot give an unstable trend" if short else "")
+        + ", so DiD is the one to believe.", lang)
+
+
+def _rollout_sentence(rollout: RolloutResult, lang: str) -> str:
+    from cxeval.report import tr
+
+    parts = [tr(f"{r['wave']} 批（{int(r['units'])} 个营业厅）{_pp(r['estimate'])}"
+                f"（{_pp(r['ci_low'])} 至 {_pp(r['ci_high'])}）",
+                f"wave {r['wave']} ({int(r['units'])} hall(s)) {_pp(r['estimate'])} "
+                f"({_pp(r['ci_low'])} to {_pp(r['ci_high'])})", lang)
+             for _, r in rollout.by_wave.iterrows()]
+    return tr("分批推广效果（各批对比对照营业厅）：" + "；".join(parts) + "。",
+              "Rollout effect by wave (each against the comparison halls): " + "; ".join(parts)
+              + ".", lang)
+
+
+def _sustain_sentence(s: SustainResult, lang: str, who: tuple = ("", "")) -> str:
+    from cxeval.report import fmt_pct, tr
+
+    text_zh = f"{who[0]}目标 {fmt_pct(s.target)} 在检查的 {s.periods} 个月中有 {s.periods_met} 个月达到"
+    text_en = (f"{who[1]}the {fmt_pct(s.target)} target was met in {s.periods_met} of "
+               f"{s.periods} months")
+    if s.missed_within_noise:
+        text_zh += (f"；{len(s.missed_within_noise)} 个月未达但在抽样误差范围内"
+                    f"（{'、'.join(map(str, s.missed_within_noise))}）")
+        text_en += (f"; {len(s.missed_within_noise)} month(s) missed within sampling noise "
+                    f"({', '.join(map(str, s.missed_within_noise))})")
+    if s.missed_clearly:
+        text_zh += f"；{len(s.missed_clearly)} 个月明显低于目标（{'、'.join(map(str, s.missed_clearly))}）"
+        text_en += (f"; {len(s.missed_clearly)} month(s) clearly below target "
+                    f"({', '.join(map(str, s.missed_clearly))})")
+    text_zh += "。" + ("效果得以保持。" if s.sustained else "效果未能稳定保持。")
+    text_en += ". " + ("The result held." if s.sustained else "The result did not hold.")
+    text_en = text_en[0].upper() + text_en[1:]
+    return tr(text_zh, text_en, lang)
+
+
+def _join(sentences: list, lang: str) -> str:
+    return ("" if lang == "zh" else " ").join(sentences)
+
+
+def verdict(*, did_result: DiDResult | None, naive: dict | None = None,
+            its_result: ITSResult | None = None, sustain: SustainResult | None = None,
+            rollout: RolloutResult | None = None, lang: str = "zh") -> str:
+    """The verdict paragraph, generated from the numbers.
+
+    Says whether the pilot raised the rate (DiD estimate with interval), says plainly
+    when the data cannot support a conclusion (interval including zero, no interval,
+    failed parallel-trends check, one pre period), explains why the naive
+    before/after and ITS differ from DiD and which to believe, and reports rollout and
+    sustainment.
+
+    Parameters
+    ----------
+    did_result : DiDResult or None
+        None when there is no pilot to evaluate.
+    naive, its_result, sustain, rollout : optional
+        From :func:`before_after`, :func:`its`, :func:`sustained`,
+        :func:`rollout_effects`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+        A paragraph of a few sentences.
+
+    Notes
+    -----
+    Which to believe: DiD, when its parallel-trends check passes, because it is the
+    only one of the three that removes changes common to every hall (seasons, a
+    company-wide campaign, a survey change). The naive before/after counts those as
+    the pilot's effect; ITS extends one hall's own pre-trend, which a few noisy months
+    fix poorly and which cannot see a simultaneous common change either. When the
+    check fails, the verdict says no figure is conclusive.
+
+    Raises
+    ------
+    ValueError
+        ``lang`` other than "zh" or "en".
+
+    Examples
+    --------
+    >>> verdict(did_result=None, lang="en")
+    'There is no pilot to evaluate: the data cannot say whether a pilot worked.'
+    """
+    from cxeval.report import tr
+
+    tr(" ", " ", lang)  # validates lang before any work
+    if did_result is None:
+        return tr("没有可评估的试点：数据无法说明试点是否有效。",
+                  "There is no pilot to evaluate: the data cannot say whether a pilot worked.", lang)
+    sentences = [_effect_sentence(did_result, lang), _trend_sentence(did_result, lang)]
+    if naive is not None:
+        sentences.append(_naive_sentence(naive, did_result, lang))
+    if its_result is not None:
+        sentences.append(_its_sentence(its_result, did_result, lang))
+    if rollout is not None and not rollout.by_wave.empty:
+        sentences.append(_rollout_sentence(rollout, lang))
+    if sustain is not None:
+        sentences.append(_sustain_sentence(sustain, lang, ("试点营业厅：", "Pilot hall: ")))
+    return _join(sentences, lang)
+
+
+# --------------------------------------------------------------------------- pipeline
+#: Column headers of the tables notebook 03 shows (Chinese, English).
+TABLE_LABELS = {
+    "method": ("方法", "method"), "estimate": ("估计", "estimate"),
+    "ci_low": ("区间下限", "CI low"), "ci_high": ("区间上限", "CI high"), "p_value": ("p 值", "p-value"),
+    "note": ("说明", "what it assumes"), "term": ("参数", "term"), "wave": ("批次（开始月）", "wave (start)"),
+    "units": ("营业厅数", "halls"), "pre_periods": ("推广前月数", "months before"),
+    "post_periods": ("推广后月数", "months after"), "period": ("月份", "month"),
+    "responses": ("样本量", "responses"), "rate": ("满意度", "satisfaction"),
+    "gap_to_target": ("与目标差距", "gap to target"), "meets_target": ("达标", "met"),
+    "within_noise": ("未达但在误差内", "miss within noise"), "comparison": ("比较", "comparison"),
+    "n1": ("第一组样本", "n group 1"), "n2": ("第二组样本", "n group 2"),
+    "detectable_effect": ("可发现的最小变化", "detectable change"),
+    "required_n": ("发现目标效果每组所需样本", "n per group for the effect"),
+    "power_for_effect": ("发现目标效果的把握", "power for the effect"),
+}
+
+#: Names of the ITS terms (Chinese, English).
+ITS_TERM_LABELS = {
+    "intercept": ("起点水平", "intercept"), "pre_slope": ("试点前每月趋势", "pre-slope per month"),
+    "level_change": ("试点时水平变化", "level change"), "slope_change": ("试点后斜率变化", "slope change"),
+}
+
+#: Labels of the rows of :attr:`PilotEvaluation.power`.
+POWER_LABELS = {
+    "hall_month": ("单个营业厅：一个月对比另一个月", "one hall: one month against another"),
+    "pilot_before_after": ("试点营业厅：试点前各月合计对比试点后各月合计",
+                           "pilot hall: all months before against all months after"),
+}
+
+
+@dataclass
+class PilotEvaluation:
+    """Everything notebook 03 shows for one branch; built by :func:`evaluate`.
+
+    Attributes
+    ----------
+    design : PilotDesign
+    target, conf : float
+    naive : dict or None
+        :func:`before_after` of the pilot hall.
+    did : DiDResult or None
+        Pilot hall against the comparison halls.
+    its : ITSResult or None
+        The pilot hall's own series.
+    rollout : RolloutResult or None
+        Waves (pilot, then rollout halls) against the comparison halls.
+    sustain_pilot, sustain_branch : SustainResult or None
+        Target check from the pilot start: pilot hall, and the branch's halls pooled.
+    power : DataFrame or None
+        :func:`power_table` for the survey sizes at hand.
+    trends : DataFrame
+        :func:`group_trends` by group (or by hall without a pilot).
+    """
+
+    design: PilotDesign
+    target: float
+    conf: float
+    naive: dict | None = None
+    did: DiDResult | None = None
+    its: ITSResult | None = None
+    rollout: RolloutResult | None = None
+    sustain_pilot: SustainResult | None = None
+    sustain_branch: SustainResult | None = None
+    power: pd.DataFrame | None = None
+    trends: pd.DataFrame | None = None
+    effect_of_interest: float = 0.03
+
+    @property
+    def has_pilot(self) -> bool:
+        return self.design.has_pilot
+
+    def reason(self, lang: str = "zh") -> str:
+        """Why there is no pilot to evaluate (empty when there is one)."""
+        return self.design.reason(lang)
+
+    def power_rows(self, lang: str = "zh") -> pd.DataFrame | None:
+        """``power`` with the comparisons labelled in ``lang`` (None without a pilot)."""
+        from cxeval.report import tr
+
+        if self.power is None:
+            return None
+        labels = {key: tr(zh, en, lang) for key, (zh, en) in POWER_LABELS.items()}
+        return self.power.assign(comparison=self.power["comparison"].map(labels))
+
+    def methods(self, lang: str = "zh") -> pd.DataFrame:
+        """:func:`compare_methods` of this evaluation."""
+        return compare_methods(naive=self.naive, did_result=self.did, its_result=self.its,
+                               lang=lang)
+
+    def verdict(self, lang: str = "zh") -> str:
+        """:func:`verdict` of this evaluation (the reason when there is no pilot)."""
+        if not self.has_pilot:
+            return self.reason(lang)
+        return verdict(did_result=self.did, naive=self.naive, its_result=self.its,
+                       sustain=self.sustain_pilot, rollout=self.rollout, lang=lang)
+
+    def key_numbers(self) -> dict:
+        """The numbers the batch and tests read (``report.record``)."""
+        nan = math.nan
+        out = {"has_pilot": self.has_pilot, "target": self.target}
+        d = self.did
+        out.update(
+            did_effect=float(d.effect) if d else nan, did_ci_low=float(d.ci[0]) if d else nan,
+            did_ci_high=float(d.ci[1]) if d else nan, did_p=float(d.p_value) if d else nan,
+            pretrend_p=float(d.pretrend["p_value"]) if d else nan,
+            comparison_change=float(d.comparison_change) if d else nan,
+            naive=float(self.naive["diff"]) if self.naive else nan,
+            its_level_change=float(self.its.level_change) if self.its else nan,
+            sustained=self.sustain_pilot.sustained if self.sustain_pilot else None,
+            all_met=self.sustain_pilot.all_met if self.sustain_pilot else None,
+            branch_sustained=self.sustain_branch.sustained if self.sustain_branch else None,
+            months_missed=self.sustain_pilot.missed if self.sustain_pilot else [],
+        )
+        return out
+
+    # ----------------------------------------------------------------- notebook helpers
+    @property
+    def trend_by(self) -> str:
+        """Column naming the lines of the trend chart: groups, or halls without a pilot."""
+        return "group" if self.has_pilot else "hall"
+
+    def group_labels(self, lang: str = "zh") -> dict:
+        """Legend labels of the trend chart's groups, with the pilot hall's name."""
+        from cxeval.report import tr
+
+        if not self.has_pilot:
+            return {}
+        labels = {key: tr(zh, en, lang) for key, (zh, en) in GROUP_LABELS.items()}
+        labels["pilot"] = tr(f"试点营业厅（{self.design.pilot_hall}）",
+                             f"pilot hall ({self.design.pilot_hall})", lang)
+        return labels
+
+    def interventions(self, lang: str = "zh") -> dict:
+        """Intervention lines of the trend chart: label -> first period."""
+        from cxeval.report import tr
+
+        if not self.has_pilot:
+            return {}
+        lines = {tr(f"试点 {self.design.pilot_start}", f"pilot {self.design.pilot_start}", lang):
+                 self.design.pilot_start}
+        if self.design.has_rollout:
+            lines[tr(f"推广 {self.design.rollout_start}", f"rollout {self.design.rollout_start}",
+                     lang)] = self.design.rollout_start
+        return lines
+
+    def describe(self, part: str, lang: str = "zh") -> str:
+        """One or two sentences reading a section of the report, from the numbers.
+
+        Parameters
+        ----------
+        part : {"trends", "methods", "event_study", "its", "rollout", "sustain", "power", "verdict"}
+        lang : {"zh", "en"}
+
+        Raises
+        ------
+        ValueError
+            Unknown ``part``.
+        """
+        from cxeval.report import fmt_int, fmt_pct, tr
+
+        parts = ("trends", "methods", "event_study", "its", "rollout", "sustain", "power", "verdict")
+        if part not in parts:
+            raise ValueError(f"part must be one of {', '.join(parts)}; got {part!r}")
+        if part == "verdict":
+            return self.verdict(lang)
+        if not self.has_pilot:
+            if part == "trends" and not self.trends.empty:
+                halls = self.trends["hall"].nunique()
+                return _join([self.reason(lang), tr(
+                    f"下图为本分公司 {halls} 个营业厅每月满意度，供参考。",
+                    f"The chart shows the branch's own {halls} halls month by month, for reference.",
+                    lang)], lang)
+            if part == "trends":
+                return self.reason(lang)
+            return tr("本分公司没有试点，本节不适用。", "No pilot in this branch: this section does not apply.",
+                      lang)
+        d, design = self.did, self.design
+        if part == "trends":
+            n_comp = int(design.panel.loc[design.panel["group"] == "comparison", "unit"].nunique())
+            return tr(
+                f"试点营业厅「{design.pilot_hall}」试点前满意度 {fmt_pct(self.naive['rate_b'])}，试点后 "
+                f"{fmt_pct(self.naive['rate_a'])}（{_pp(self.naive['diff'])}）；同期 {n_comp} 个对照营业厅"
+                f"（其他分公司）也变化了 {_pp(d.comparison_change)}。红色虚线为目标，点线标出试点与推广开始。",
+                f"The pilot hall {design.pilot_hall} went from {fmt_pct(self.naive['rate_b'])} before "
+                f"the pilot to {fmt_pct(self.naive['rate_a'])} after ({_pp(self.naive['diff'])}); over "
+                f"the same months the {n_comp} comparison halls (other branches) changed by "
+                f"{_pp(d.comparison_change)}. The red dashed line is the target; dotted lines mark "
+                "the pilot and rollout starts.", lang)
+        if part == "methods":
+            sentences = [_naive_sentence(self.naive, d, lang)]
+            if self.its is not None:
+                sentences.append(_its_sentence(self.its, d, lang))
+            return _join(sentences, lang)
+        if part == "event_study":
+            es = d.event_study
+            post = es[es["event_time"] >= 0]["estimate"]
+            ref = es.loc[es["reference"], "period"].iloc[0]
+            return _join([_trend_sentence(d, lang), tr(
+                f"试点后各月相对 {ref} 的效果在 {_pp(post.min())} 至 {_pp(post.max())} 之间。",
+                f"After the start, the month-by-month effects relative to {ref} range from "
+                f"{_pp(post.min())} to {_pp(post.max())}.", lang)], lang)
+        if part == "its":
+            if self.its is None:
+                return tr("试点营业厅的月份太少，无法做中断时间序列分析。",
+                          "Too few months for an interrupted time series of the pilot hall.", lang)
+            t = self.its.table
+            return tr(
+                f"拟合的起点水平为 {fmt_pct(t.loc['intercept', 'estimate'])}，试点前每月趋势 "
+                f"{_pp(t.loc['pre_slope', 'estimate'])}；试点开始时水平变化 "
+                f"{_pp(t.loc['level_change', 'estimate'])}（{_pp(t.loc['level_change', 'ci_low'])} 至 "
+                f"{_pp(t.loc['level_change', 'ci_high'])}），之后每月斜率变化 {_pp(t.loc['slope_change', 'estimate'])}"
+                f"（Newey–West 误差，滞后 {self.its.maxlags} 期）。" + self.its.notes[-1][0],
+                f"From a fitted {fmt_pct(t.loc['intercept', 'estimate'])} in the first month, the "
+                f"trend before the pilot was {_pp(t.loc['pre_slope', 'estimate'])} a month; at the "
+                f"start the level changed by {_pp(t.loc['level_change', 'estimate'])} "
+                f"({_pp(t.loc['level_change', 'ci_low'])} to {_pp(t.loc['level_change', 'ci_high'])}) "
+                f"and the slope by {_pp(t.loc['slope_change', 'estimate'])} a month (Newey-West errors, "
+                f"{self.its.maxlags} lags). " + self.its.notes[-1][1][0].upper() + self.its.notes[-1][1][1:],
+                lang)
+        if part == "rollout":
+            ev = self.rollout.by_event_time
+            pre = ev[(ev["event_time"] < -1)]
+            clean = bool(((pre["ci_low"] <= 0) & (pre["ci_high"] >= 0)).all())
+            return _join([_rollout_sentence(self.rollout, lang), tr(
+                "推广前各月的估计都包含零，各批与对照营业厅推广前走势一致。" if clean else
+                "推广前有月份的估计不含零：各批推广前的走势与对照营业厅已有差异，推广效果须谨慎解读。",
+                "Every month before adoption has an interval including zero: the waves moved like the "
+                "comparison halls before adopting." if clean else
+                "Some months before adoption have intervals excluding zero: the waves already moved "
+                "differently before adopting, so read the rollout effects with caution.", lang)], lang)
+        if part == "sustain":
+            return _join([_sustain_sentence(self.sustain_pilot, lang,
+                                            (f"试点营业厅「{design.pilot_hall}」：",
+                                             f"Pilot hall {design.pilot_hall}: ")),
+                          _sustain_sentence(self.sustain_branch, lang,
+                                            (f"{design.branch}全部营业厅合计：", f"All halls of {design.branch}: "))],
+                         lang)
+        # power
+        if self.power is None:
+            return tr("试点前满意度已接近 100%，无法计算可检测效果。",
+                      "Satisfaction before the pilot is too close to 100% to size a survey for the effect.",
+                      lang)
+        rows = self.power.set_index("comparison")
+        month, whole = rows.loc["hall_month"], rows.loc["pilot_before_after"]
+        return tr(
+            f"一个营业厅一个月约 {fmt_int(month['n1'])} 份问卷，两个月相比只能可靠（80% 把握）发现约 "
+            f"{_pp(month['detectable_effect'])} 的变化；要发现 {_pp(self.effect_of_interest)} 每组需约 "
+            f"{fmt_int(month['required_n'])} 份。试点前后合计（{fmt_int(whole['n1'])} 与 {fmt_int(whole['n2'])} 份）"
+            f"可发现 {_pp(whole['detectable_effect'])}：单月的起伏多半是抽样误差，结论要看多个月合计。",
+            f"A hall surveys about {fmt_int(month['n1'])} customers a month: two months compared can "
+            f"reliably (80% power) detect only about {_pp(month['detectable_effect'])}; detecting "
+            f"{_pp(self.effect_of_interest)} needs about {fmt_int(month['required_n'])} per group. The "
+            f"pilot hall's months before and after together ({fmt_int(whole['n1'])} and "
+            f"{fmt_int(whole['n2'])}) can detect {_pp(whole['detectable_effect'])}: single-month swings "
+            "are mostly sampling noise, conclusions need several months pooled.", lang)
+
+    def show(self, part: str, lang: str = "zh"):
+        """A formatted table of a section (pandas Styler), or nothing without a pilot.
+
+        Parameters
+        ----------
+        part : {"methods", "its", "rollout", "sustain_pilot", "sustain_branch", "power"}
+        lang : {"zh", "en"}
+
+        Raises
+        ------
+        ValueError
+            Unknown ``part``.
+        """
+        from cxeval import report
+
+        tables = ("methods", "its", "rollout", "sustain_pilot", "sustain_branch", "power")
+        if part not in tables:
+            raise ValueError(f"part must be one of {', '.join(tables)}; got {part!r}")
+        if not self.has_pilot or (part == "its" and self.its is None) or \
+                (part == "power" and self.power is None):
+            return report.HTML("")
+        labels = {col: report.tr(zh, en, lang) for col, (zh, en) in TABLE_LABELS.items()}
+        pp = {"estimate": "pp", "ci_low": "pp", "ci_high": "pp", "p_value": "p"}
+        if part == "methods":
+            df = self.methods(lang)[["method", "estimate", "ci_low", "ci_high", "p_value", "note"]]
+            return report.table(df, formats=pp, labels=labels)
+        if part == "its":
+            # The intercept is a level (a rate), not a change: the text states it instead,
+            # so every row of the table reads in percentage points.
+            df = self.its.table.drop(index="intercept").reset_index()
+            df["term"] = [report.tr(*ITS_TERM_LABELS[t], lang) for t in df["term"]]
+            return report.table(df, formats=pp, labels=labels)
+        if part == "rollout":
+            df = self.rollout.by_wave[["wave", "units", "estimate", "ci_low", "ci_high", "p_value",
+                                       "pre_periods", "post_periods"]]
+            return report.table(df, formats={**pp, "units": "int"}, labels=labels)
+        if part == "power":
+            df = self.power_rows(lang)[["comparison", "n1", "n2", "detectable_effect", "required_n",
+                                        "power_for_effect"]]
+            return report.table(df, formats={"n1": "int", "n2": "int", "detectable_effect": "pp",
+                                             "required_n": "int", "power_for_effect": "pct"},
+                                labels=labels)
+        result = self.sustain_pilot if part == "sustain_pilot" else self.sustain_branch
+        df = result.table[["period", "responses", "rate", "ci_low", "ci_high", "gap_to_target",
+                           "meets_target", "within_noise"]].copy()
+        yes_no = {True: report.tr("是", "yes", lang), False: report.tr("否", "no", lang)}
+        df["meets_target"] = df["meets_target"].map(yes_no)
+        df["within_noise"] = [yes_no[w] if not m else "–" for w, m in
+                              zip(result.table["within_noise"], result.table["meets_target"])]
+        caption = (report.tr(f"试点营业厅「{self.design.pilot_hall}」", f"Pilot hall {self.design.pilot_hall}",
+                             lang) if part == "sustain_pilot" else
+                   report.tr(f"{self.design.branch}全部营业厅", f"All halls of {self.design.branch}", lang))
+        return report.table(df, formats={"responses": "int", "rate": "pct", "ci_low": "pct",
+                                         "ci_high": "pct", "gap_to_target": "pp"},
+                            labels={**labels, "ci_low": report.tr("区间下限", "ci low", lang),
+                                    "ci_high": report.tr("区间上限", "ci high", lang)},
+                            caption=caption,
+                            highlight={"gap_to_target": lambda v: v < 0})
+
+
+def headline(evaluation: PilotEvaluation, lang: str = "zh"):
+    """Headline cards for notebook 03: the effect, the naive figure, sustainment, rollout.
+
+    Parameters
+    ----------
+    evaluation : PilotEvaluation
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    cxeval.report.HTML
+        Cards and one sentence (the DiD result, or why there is no pilot).
+    """
+    from cxeval import report
+    from cxeval.report import fmt_pct, tr
+
+    if not isinstance(evaluation, PilotEvaluation):
+        raise TypeError(f"evaluation must be an evaluate() result, got {type(evaluation).__name__}")
+    ev = evaluation
+    if not ev.has_pilot:
+        cards = [{"label": tr("试点", "pilot", lang), "value": tr("无", "none", lang), "status": "warn"}]
+        if not ev.trends.empty:
+            last = ev.trends[ev.trends["period"] == ev.trends["period"].max()]
+            rate = last["satisfied"].sum() / last["responses"].sum()
+            cards += [{"label": tr("营业厅数", "halls", lang), "value": str(ev.trends["hall"].nunique())},
+                      {"label": tr(f"{last['period'].iloc[0]} 满意度", f"satisfaction {last['period'].iloc[0]}",
+                                   lang),
+                       "value": fmt_pct(rate),
+                       "detail": tr(f"目标 {fmt_pct(ev.target)}", f"target {fmt_pct(ev.target)}", lang),
+                       "status": "good" if rate >= ev.target else "bad"}]
+        return report.headline(cards, sentence=ev.reason(lang))
+    d = ev.did
+
+    def status(low, high):
+        if math.isnan(low):
+            return "warn"
+        return "good" if low > 0 else ("bad" if high < 0 else "warn")
+
+    s = ev.sustain_pilot
+    cards = [
+        {"label": tr("试点效果（双重差分）", "pilot effect (DiD)", lang), "value": _pp(d.effect),
+         "detail": tr(f"{d.conf:.0%} 区间 {_pp(d.ci[0])} 至 {_pp(d.ci[1])}",
+                      f"{d.conf:.0%} CI {_pp(d.ci[0])} to {_pp(d.ci[1])}", lang),
+         "status": status(*d.ci)},
+        {"label": tr("简单前后对比", "naive before/after", lang), "value": _pp(ev.naive["diff"]),
+         "detail": tr(f"含全体共同变化 {_pp(d.comparison_change)}",
+                      f"includes common change {_pp(d.comparison_change)}", lang)},
+        {"label": tr(f"试点营业厅达标月数（≥{fmt_pct(ev.target)}）", f"pilot hall months ≥ {fmt_pct(ev.target)}",
+                     lang),
+         "value": f"{s.periods_met}/{s.periods}",
+         "detail": tr(f"未达但在误差内 {len(s.missed_within_noise)} 个月",
+                      f"{len(s.missed_within_noise)} miss(es) within noise", lang),
+         "status": "good" if s.all_met else ("warn" if s.sustained else "bad")},
+    ]
+    if ev.rollout is not None and len(ev.rollout.by_wave) > 1:
+        last = ev.rollout.by_wave.iloc[-1]
+        cards.append({"label": tr("推广批次效果", "rollout wave effect", lang), "value": _pp(last["estimate"]),
+                      "detail": tr(f"{last['wave']} 批，{int(last['units'])} 个营业厅",
+                                   f"wave {last['wave']}, {int(last['units'])} hall(s)", lang),
+                      "status": status(last["ci_low"], last["ci_high"])})
+    return report.headline(cards, sentence=_effect_sentence(d, lang))
+
+
+def evaluate(design: PilotDesign, *, target: float = 0.95, conf: float = 0.95,
+             effect: float = 0.03, power: float = 0.8) -> PilotEvaluation:
+    """Run every analysis of notebook 03 for one branch.
+
+    Parameters
+    ----------
+    design : PilotDesign
+        From :func:`pilot_design`.
+    target : float
+        Monthly target rate (e.g. 0.95).
+    conf : float
+        Confidence level.
+    effect : float
+        Effect of interest for the power table (e.g. 0.03 = +3 pp).
+    power : float
+        Power for the detectable-effect column.
+
+    Returns
+    -------
+    PilotEvaluation
+        With every part None when the branch has no pilot (only ``trends`` filled).
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"period": ["2008-07", "2008-08"], "branch": ["贵阳"] * 2,
+    ...                        "hall": ["中华路"] * 2, "responses": [200, 200],
+    ...                        "satisfied": [180, 181]})
+    >>> ev = evaluate(pilot_design(survey, branch="贵阳", pilot_hall="庵埠", pilot_start="2008-08"))
+    >>> ev.has_pilot, ev.did is None
+    (False, True)
+    """
+    target = _check_prob(target, "target")
+    conf = _check_conf(conf)
+    if not design.has_pilot:
+        own = design.panel
+        trends = (group_trends(own, by="hall") if not own.empty else
+                  pd.DataFrame(columns=["hall", "period", "responses", "satisfied", "rate"]))
+        return PilotEvaluation(design=design, target=target, conf=conf, trends=trends,
+                               effect_of_interest=effect)
+    panel = design.panel
+    pilot_rows = panel[panel["group"] == "pilot"]
+    naive = before_after(pilot_rows, start=design.pilot_start, conf=conf)
+    did_result = did(design.did_panel(), unit="unit", period="period", treated="treated",
+                     post="post", conf=conf)
+    series = design.pilot_series()
+    try:
+        its_result = its(series, intervention=design.pilot_start, conf=conf)
+    except DataError:
+        its_result = None
+    rollout = rollout_effects(design.rollout_panel(), unit="unit", period="period",
+                              adoption="adoption", conf=conf)
+    sustain_pilot = sustained(pilot_rows, target=target, start=design.pilot_start, conf=conf)
+    sustain_branch = sustained(design.branch_panel(), target=target, start=design.pilot_start,
+                               conf=conf)
+    pre = pilot_rows[~pilot_rows["post"]]
+    post = pilot_rows[pilot_rows["post"]]
+    p0 = float(pre["satisfied"].sum() / pre["responses"].sum())
+    if 0 < p0 + effect < 1:
+        # Sizes at hand: a typical hall-month of this branch, and the pilot hall's
+        # whole before and after windows (what the naive comparison rests on).
+        sizes = {"hall_month": (int(design.branch_panel()["responses"].median()),) * 2,
+                 "pilot_before_after": (int(pre["responses"].sum()), int(post["responses"].sum()))}
+        power_rows = power_table(sizes, p0=p0, effect=effect, power=power, alpha=1 - conf)
+    else:
+        power_rows = None
+    return PilotEvaluation(design=design, target=target, conf=conf, naive=naive, did=did_result,
+                           its=its_result, rollout=rollout, sustain_pilot=sustain_pilot,
+                           sustain_branch=sustain_branch, power=power_rows,
+                           trends=group_trends(panel, by="group"), effect_of_interest=effect)

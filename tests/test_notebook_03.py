@@ -1,0 +1,107 @@
+"""Notebook 03 (pilot versus rollout) executed through papermill.
+
+The numbers the notebook records are compared with the library called directly on the
+same sample data (the library itself is tested against published references and seeded
+simulations in test_pilot.py).
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+import pytest
+
+from conftest import NOTEBOOKS
+
+STEM = "03_pilot_vs_rollout"
+BATCH_PARAMETERS = ("branch", "data_dir", "config_dir", "lang", "results_path")
+
+
+def _library(sample_dir, branch):
+    from cxeval import data, pilot, sample
+
+    survey = data.load(sample_dir / "hall_survey.csv", "survey")
+    design = pilot.pilot_design(survey, branch=branch, pilot_hall=sample.PILOT_HALL,
+                                pilot_start=sample.PILOT_START, rollout_start=sample.ROLLOUT_START)
+    return pilot.evaluate(design, target=0.95)
+
+
+def _outputs(path):
+    import nbformat
+
+    executed = nbformat.read(path, as_version=4)
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert not [o for o in outputs if o.get("name") == "stderr"], "stray warnings in the report"
+    # No raw reprs: every result is a chart, a formatted table or a note.
+    plain_only = [o for o in outputs if o.get("output_type") in ("execute_result", "display_data")
+                  and set(o.get("data", {})) == {"text/plain"}]
+    assert not plain_only, [o["data"]["text/plain"][:80] for o in plain_only]
+    return outputs
+
+
+def _html(outputs):
+    return "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+
+
+def test_parameters_cell_declares_what_the_batch_passes():
+    import papermill as pm
+
+    declared = pm.inspect_notebook(str(NOTEBOOKS / f"{STEM}.ipynb"))
+    assert set(BATCH_PARAMETERS) <= set(declared)
+    for name, default in (("target", "0.95"), ("pilot_hall", '"庵埠"'), ("pilot_start", '"2008-08"'),
+                          ("rollout_start", '"2008-09"')):
+        assert declared[name]["default"] == default and declared[name]["help"], name
+
+
+def test_notebook_is_committed_without_outputs():
+    nb = json.loads((NOTEBOOKS / f"{STEM}.ipynb").read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert nb["metadata"]["language_info"]["name"] == "python"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    assert all(not c["outputs"] and c["execution_count"] is None for c in code)
+    assert not any("def " in "".join(c["source"]) for c in code)
+
+
+@pytest.mark.notebook
+def test_notebook_for_the_pilot_branch(run_notebook, sample_dir, tmp_path, monkeypatch):
+    from cxeval import sample
+
+    # Kernels inherit MPLBACKEND=Agg from conftest; drop it so the kernel uses the inline
+    # backend as in a batch run and the charts end up in the outputs.
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    results = run_notebook(STEM, branch="潮安")
+    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    # trends, methods, event study, ITS, rollout
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 5
+    ev = _library(sample_dir, "潮安")
+    assert results["branch"] == "潮安" and results["has_pilot"] is True
+    assert results["did_effect"] == pytest.approx(ev.did.effect, abs=1e-12)
+    assert (results["did_ci_low"], results["did_ci_high"]) == pytest.approx(ev.did.ci, abs=1e-12)
+    assert results["did_p"] == pytest.approx(ev.did.p_value, abs=1e-12)
+    assert results["naive"] == pytest.approx(ev.naive["diff"], abs=1e-12)
+    assert results["its_level_change"] == pytest.approx(ev.its.level_change, abs=1e-12)
+    assert results["sustained"] is True and results["all_met"] is True
+    # The acceptance facts on the sample: DiD holds the true +3 pp, the naive figure
+    # holds effect + common shock (+4.5 pp) and misses the truth.
+    assert results["did_ci_low"] <= sample.PILOT_EFFECT <= results["did_ci_high"]
+    assert ev.naive["ci_low"] <= sample.PILOT_EFFECT + sample.COMMON_SHOCK <= ev.naive["ci_high"]
+    assert results["naive"] - results["did_effect"] == pytest.approx(results["comparison_change"], abs=0.01)
+    html = _html(outputs)
+    assert escape(ev.verdict("zh")) in html  # the verdict paragraph, generated from the numbers
+    assert "应以双重差分为准" in html
+
+
+@pytest.mark.notebook
+def test_notebook_for_a_branch_without_pilot(run_notebook, tmp_path, monkeypatch):
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    results = run_notebook(STEM, branch="贵阳", lang="en")
+    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 1  # the branch's own trend
+    assert results["has_pilot"] is False and results["branch"] == "贵阳"
+    assert results["did_effect"] is None and results["sustained"] is None
+    html = _html(outputs)
+    assert "No pilot in this branch: 贵阳 has no pilot hall 庵埠." in html
+    assert html.count("No pilot in this branch: this section does not apply.") == 6
