@@ -154,3 +154,25 @@ def test_many_parallel_jobs_are_reliable(tmp_path):
         assert job["results"]["branch"] == job["branch"]
         page = (Path(job["parameters"]["results_path"]).parent / "ok.html").read_text(encoding="utf-8")
         assert "TCP" not in page and "Traceback" not in page
+
+
+def test_xlsx_export_collects_key_tables_masked(tmp_path):
+    import openpyxl
+
+    manifest = _run(tmp_path, ["潮安"], ["ok", "fail_on_bad"], formats=("html", "xlsx"))
+    path = Path(manifest["run_dir"]) / "潮安" / "潮安.xlsx"
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["ok customers"]
+    rows = list(book["ok customers"].values)
+    assert rows == [("customer_id", "n"), ("138****1234", 5)]
+    assert "tables" not in manifest["jobs"][0]["results"]
+    with pytest.raises(BatchError, match="formats must be 'html' and/or 'xlsx', got pdf"):
+        _run(tmp_path, ["潮安"], ["ok"], formats=("pdf",))
+
+
+def test_parameters_reach_notebooks_as_values_not_code(tmp_path):
+    tricky = ['\\" + str(__import__("os").getpid()) + "\\', "'; raise SystemExit('", "潮安\\"]
+    manifest = _run(tmp_path, tricky, ["ok"])
+    for job in manifest["jobs"]:
+        assert job["status"] == "ok", job["error"]
+        assert job["results"]["branch"] == job["branch"]

@@ -71,3 +71,18 @@ def test_record_merges_atomically(tmp_path):
     assert [p.name for p in path.parent.iterdir()] == ["r.json"]
     assert report.record("", x=1.0) == {"x": 1.0}
     assert not math.isnan(report.record("", y=0.5)["y"])
+
+
+def test_record_table_masks_and_round_trips(tmp_path):
+    path = tmp_path / "r.json"
+    report.record(path, rate=0.9)
+    df = pd.DataFrame({"customer_id": ["13812341234", None], "rate": [0.95, float("nan")],
+                       "month": pd.to_datetime(["2010-07-01", "2010-08-01"])})
+    report.record_table(path, "top repeat complainers", df, mask=["customer_id"])
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    table = stored["tables"]["top repeat complainers"]
+    assert stored["rate"] == 0.9
+    assert table["columns"] == ["customer_id", "rate", "month"]
+    assert table["rows"][0] == ["138****1234", 0.95, "2010-07-01"]
+    assert table["rows"][1][:2] == ["", None]
+    assert "13812341234" not in path.read_text(encoding="utf-8")

@@ -383,7 +383,10 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
         try:
             nb = nbformat.read(str(final_nb), as_version=4)
             job.duration_s = round(time.perf_counter() - start, 3)
-            job.results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.exists() else {}
+            results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.exists() else {}
+            # key tables stay in the sidecar (for --format xlsx), not in the manifest
+            results.pop("tables", None)
+            job.results = results
             meta = f"cxeval {__version__} · {_dt.datetime.now():%Y-%m-%d %H:%M}"
             export_html(final_nb, final_html, title=title, meta=meta)
             del nb
@@ -521,6 +524,45 @@ def render_index(manifest: dict, *, lang: str = "zh") -> str:
     )
 
 
+def export_xlsx(run_dir: str | os.PathLike, jobs: Sequence[Job]) -> list[Path]:
+    """One Excel workbook per branch with the key tables its notebooks recorded.
+
+    Tables come from each job's results sidecar (:func:`cxeval.report.record_table`);
+    sheets are named ``<notebook number> <table name>`` (Excel allows 31 characters).
+    """
+    import pandas as pd
+
+    from cxeval._io import atomic_write
+
+    by_branch: dict[str, list[Job]] = {}
+    for job in jobs:
+        by_branch.setdefault(job.directory, []).append(job)
+    written = []
+    for directory, branch_jobs in by_branch.items():
+        sheets: dict[str, pd.DataFrame] = {}
+        for job in branch_jobs:
+            sidecar = Path(job.parameters["results_path"])
+            if job.status != "ok" or not sidecar.exists():
+                continue
+            tables = json.loads(sidecar.read_text(encoding="utf-8")).get("tables", {})
+            for name, table in tables.items():
+                sheet = re.sub(r"[\\/*?:\[\]]", "_", f"{job.notebook[:2]} {name}")[:31]
+                while sheet in sheets:
+                    sheet = sheet[:29] + f"~{len(sheets) % 10}"
+                sheets[sheet] = pd.DataFrame(table["rows"], columns=table["columns"])
+        if not sheets:
+            continue
+        path = Path(directory) / f"{Path(directory).name}.xlsx"
+
+        def write(tmp, sheets=sheets):
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                for sheet, frame in sheets.items():
+                    frame.to_excel(writer, sheet_name=sheet, index=False)
+
+        written.append(atomic_write(path, write))
+    return written
+
+
 def write_index(run_dir: str | os.PathLike, *, lang: str | None = None) -> Path:
     """(Re)build ``index.html`` of a run from its manifest and the recorded numbers."""
     run_dir = Path(run_dir)
@@ -550,7 +592,7 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         data_dir: str | os.PathLike = "data/sample", out: str | os.PathLike = "reports",
         workers: int | None = None, timeout: float | None = 600, only_failed: str | os.PathLike | None = None,
         config_dir: str | os.PathLike | None = None, notebooks_dir: str | os.PathLike | None = None,
-        lang: str = "zh", progress: bool = True) -> dict:
+        lang: str = "zh", progress: bool = True, formats: Sequence[str] = ("html",)) -> dict:
     """Execute every notebook for every branch and export the reports.
 
     Parameters
@@ -573,6 +615,9 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         Language of labels in notebooks and in the index page.
     progress : bool
         Show a progress bar over jobs.
+    formats : sequence of {"html", "xlsx"}
+        Outputs besides the executed notebooks: HTML reports (always), and with "xlsx" one
+        Excel workbook per branch with the key tables of its reports.
 
     Returns
     -------
@@ -587,6 +632,9 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
     """
     if lang not in ("zh", "en"):
         raise BatchError(f"lang must be 'zh' or 'en', got {lang!r}")
+    unknown = sorted(set(formats) - {"html", "xlsx"})
+    if unknown:
+        raise BatchError(f"formats must be 'html' and/or 'xlsx', got {', '.join(unknown)}")
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise BatchError(f"workers must be at least 1, got {workers}")
@@ -605,6 +653,7 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         run_id = previous["run_id"]
         data_dir = Path(previous.get("data_dir", data_dir))
         lang = previous.get("lang", lang)
+        formats = previous.get("formats", formats)
         all_jobs = []
         for entry in previous["jobs"]:
             entry = dict(entry)
@@ -630,6 +679,7 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
                              lang=lang)
         todo = list(all_jobs)
         extra = {"data_dir": str(data_dir), "config_dir": str(config_dir), "lang": lang,
+                 "formats": list(formats),
                  "notebooks_dir": str(Path(nb_paths[0]).parent), "branches": branch_list,
                  "started": _dt.datetime.now().isoformat(timespec="seconds")}
     for job in todo:
@@ -638,6 +688,8 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
 
     _run_jobs(todo, workers=workers, timeout=timeout, progress=progress,
               on_done=lambda: _write_manifest(run_dir, run_id, all_jobs, extra))
+    if "xlsx" in formats:
+        export_xlsx(run_dir, all_jobs)
     extra["finished"] = _dt.datetime.now().isoformat(timespec="seconds")
     _write_manifest(run_dir, run_id, all_jobs, extra)
     write_index(run_dir, lang=lang)

@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=600, help="seconds per notebook (default: 600)")
     p.add_argument("--only-failed", default=None, metavar="RUN_DIR", help="rerun the failed jobs of RUN_DIR")
     p.add_argument("--lang", default="zh", choices=("zh", "en"), help="report language (default: zh)")
+    p.add_argument("--format", nargs="+", default=["html"], choices=("html", "xlsx"), dest="formats",
+                   help="outputs: html (always) and xlsx (key tables, one workbook per branch)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -117,7 +119,7 @@ def _cmd_run(args) -> int:
     manifest = batch.run(branches=args.branches, notebooks=args.notebooks, data_dir=args.data,
                          out=args.out, workers=args.workers, timeout=args.timeout,
                          only_failed=args.only_failed, config_dir=args.configs, lang=args.lang,
-                         progress=not args.no_progress)
+                         progress=not args.no_progress, formats=args.formats)
     jobs = manifest["jobs"]
     failed = [j for j in jobs if j["status"] != "ok"]
     print(f"run {manifest['run_id']}: {len(jobs) - len(failed)} of {len(jobs)} reports succeeded")

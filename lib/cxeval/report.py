@@ -18,7 +18,7 @@ from typing import Any
 
 __all__ = [
     "fmt_pct", "fmt_pp", "fmt_num", "fmt_int", "fmt_p", "tr",
-    "mask_id", "mask_text", "headline", "note", "table", "record", "HTML",
+    "mask_id", "mask_text", "headline", "note", "table", "record", "record_table", "HTML",
 ]
 
 
@@ -264,3 +264,37 @@ def record(path: str | os.PathLike | None, **values) -> dict:
     current.update(_jsonable(values))
     atomic_write_text(path, json.dumps(current, ensure_ascii=False, indent=2, allow_nan=False))
     return current
+
+
+def record_table(path: str | os.PathLike | None, name: str, df, *, mask: Iterable[str] = ()) -> dict:
+    """Store a key table in the sidecar, for the batch's Excel export (``--format xlsx``).
+
+    Parameters
+    ----------
+    path : path or None
+        The notebook's ``results_path``; nothing is written when empty.
+    name : str
+        Sheet name (at most 31 characters in Excel; longer names are cut).
+    df : DataFrame
+        Raw numbers, as the analysis function returned them.
+    mask : iterable of str
+        Columns holding customer ids or phone numbers, masked before storing.
+    """
+    data = df.copy()
+    for col in mask:
+        if col in data.columns:
+            data[col] = data[col].map(mask_id)
+    for col in data.columns:
+        if str(data[col].dtype).startswith(("datetime", "period", "category")):
+            data[col] = data[col].astype(str)
+    payload = {"columns": [str(c) for c in data.columns],
+               "rows": _jsonable(data.astype(object).where(data.notna(), None).values.tolist())}
+    if not path:
+        return payload
+    existing = {}
+    if os.path.exists(os.fspath(path)):
+        with open(os.fspath(path), encoding="utf-8") as fh:
+            existing = json.load(fh).get("tables", {})
+    existing[str(name)[:31]] = payload
+    record(path, tables=existing)
+    return payload
