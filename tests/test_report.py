@@ -28,6 +28,14 @@ def test_counts_and_p_values():
     assert report.fmt_p(0.03215) == "p = 0.032"
 
 
+def test_fmt_duration():
+    assert report.fmt_duration(42) == "42 分钟"
+    assert report.fmt_duration(89.4, "en") == "89 min"
+    assert report.fmt_duration(150) == "2.5 小时"
+    assert report.fmt_duration(24 * 60, "en") == "24.0 h"
+    assert report.fmt_duration(float("nan")) == "–"
+
+
 def test_tr_checks_language():
     assert report.tr("满意度", "Satisfaction", "en") == "Satisfaction"
     with pytest.raises(ValueError, match="lang must be 'zh' or 'en', got 'fr'"):

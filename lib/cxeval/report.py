@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 __all__ = [
-    "fmt_pct", "fmt_pp", "fmt_num", "fmt_int", "fmt_p", "tr",
+    "fmt_pct", "fmt_pp", "fmt_num", "fmt_int", "fmt_p", "fmt_duration", "tr",
     "mask_id", "mask_text", "headline", "note", "table", "record", "record_table", "HTML",
 ]
 
@@ -69,6 +69,19 @@ def fmt_p(p, *, na: str = "–") -> str:
     if p < 0.001:
         return "p < 0.001"
     return f"p = {p:.3f}"
+
+
+def fmt_duration(minutes, lang: str = "zh", *, na: str = "–") -> str:
+    """Format a duration in minutes as people read it: ``42 -> '42 分钟'``, ``150 -> '2.5 小时'``.
+
+    Under 90 minutes in whole minutes, otherwise in hours to one decimal.
+    """
+    if _missing(minutes):
+        return na
+    minutes = float(minutes)
+    if minutes < 90:
+        return tr(f"{minutes:.0f} 分钟", f"{minutes:.0f} min", lang)
+    return tr(f"{minutes / 60:.1f} 小时", f"{minutes / 60:.1f} h", lang)
 
 
 def tr(zh: str, en: str, lang: str = "zh") -> str:

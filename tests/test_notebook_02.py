@@ -1,0 +1,98 @@
+"""Notebook 02 (root causes and Pareto) executed through papermill.
+
+The numbers the notebook records are compared with the library called directly on the
+same sample data (the library itself is tested against published references in
+test_pareto.py and test_rootcause.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import NOTEBOOKS
+
+STEM = "02_root_cause_pareto"
+BATCH_PARAMETERS = ("branch", "data_dir", "config_dir", "lang", "results_path")
+
+
+def _library_numbers(sample_dir, configs_dir, branch, lang="zh", before="2010-07", after="2010-11"):
+    from cxeval import complaints, data, pareto, rootcause
+
+    tickets = data.load(sample_dir / "tickets.parquet", "tickets")
+    labels = pareto.category_labels(complaints.load_categories(configs_dir / "categories.yaml"), lang=lang)
+    b = pareto.select_tickets(tickets, branch=branch, period=before)
+    a = pareto.select_tickets(tickets, branch=branch, period=after)
+    vital = pareto.vital_few_summary(pareto.pareto_table(b, "category", labels=labels))
+    shift = pareto.pareto_shift(b, a, "category", labels=labels)
+    priorities = rootcause.prioritise(data.load(sample_dir / "causes.csv", "causes"))
+    return vital, shift, priorities
+
+
+def _outputs(path):
+    import nbformat
+
+    executed = nbformat.read(path, as_version=4)
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert not [o for o in outputs if o.get("name") == "stderr"], "stray warnings in the report"
+    raw = [o for o in outputs if o.get("output_type") in ("execute_result", "display_data")
+           and not {"text/html", "image/png"} & set(o.get("data", {}))]
+    assert not raw, f"raw reprs in the report: {raw}"
+    assert not [o for o in outputs if o.get("output_type") == "stream"], "printed text in the report"
+    return outputs
+
+
+def test_parameters_cell_declares_what_the_batch_passes():
+    import papermill as pm
+
+    declared = pm.inspect_notebook(str(NOTEBOOKS / f"{STEM}.ipynb"))
+    assert set(BATCH_PARAMETERS) <= set(declared)
+    for name in ("period_before", "period_after", "threshold", "as_of"):
+        assert declared[name]["help"], name  # every parameter has a help comment
+
+
+def test_notebook_is_committed_without_outputs():
+    nb = json.loads((NOTEBOOKS / f"{STEM}.ipynb").read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    assert all(not c["outputs"] and c["execution_count"] is None for c in code)
+    assert not any("def " in "".join(c["source"]) for c in code)
+
+
+@pytest.mark.notebook
+def test_notebook_for_a_branch_with_tickets(run_notebook, sample_dir, configs_dir, tmp_path):
+    from cxeval import sample
+
+    results = run_notebook(STEM, branch="潮安")
+    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 4  # fishbone, 2 Paretos, shift
+    vital, shift, _ = _library_numbers(sample_dir, configs_dir, "潮安")
+    assert results["branch"] == "潮安"
+    assert results["tickets_before"] == shift.n_before > 0
+    assert results["tickets_after"] == shift.n_after > 0
+    assert results["vital_few"] == vital["categories"] and vital["n_vital"] >= 1
+    assert results["vital_few_share"] == pytest.approx(vital["share"])
+    assert results["vital_few_share"] >= 0.8
+    assert results["shift_p_value"] == pytest.approx(shift.p_value)
+    # DOMAIN.md section 1: the six key factors, and every one has an action.
+    assert results["key_factors"] == sample.KEY_FACTORS
+    assert results["key_factors_without_action"] == 0
+    # actions.csv by hand: due before 2008-12-31 and not 完成: 2008-11-30 contest, 2008-12-15
+    # customer files, 2008-10-31 "3-minute" standard.
+    assert results["actions_overdue"] == 3
+
+
+@pytest.mark.notebook
+def test_notebook_in_english_and_without_tickets(run_notebook, tmp_path):
+    results = run_notebook(STEM, branch="不存在的分公司", lang="en")
+    assert results["tickets_before"] == 0 and results["tickets_after"] == 0
+    assert results["vital_few"] == [] and results["vital_few_share"] is None
+    assert results["shift_p_value"] is None
+    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "不存在的分公司 has no complaint tickets in 2010-07: there is nothing to rank." in html
+    assert "No data for 2010-07: the two periods cannot be compared." in html
+    assert html.count("Nothing to show: there is no data.") == 2  # vital-few and shift tables
