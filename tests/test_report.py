@@ -94,3 +94,13 @@ def test_record_table_masks_and_round_trips(tmp_path):
     assert table["rows"][0] == ["138****1234", 0.95, "2010-07-01"]
     assert table["rows"][1][:2] == ["", None]
     assert "13812341234" not in path.read_text(encoding="utf-8")
+
+
+def test_errors_carry_every_problem():
+    from cxeval.errors import ConfigError, CxevalError, DataError
+
+    err = DataError("survey.csv is not valid survey data: 2 problems found", ["row 3: x", "row 4: y"])
+    assert isinstance(err, CxevalError)
+    assert err.summary.startswith("survey.csv") and err.problems == ["row 3: x", "row 4: y"]
+    assert str(err) == "survey.csv is not valid survey data: 2 problems found\n  - row 3: x\n  - row 4: y"
+    assert str(ConfigError("bad.yaml: 1 problem")) == "bad.yaml: 1 problem"

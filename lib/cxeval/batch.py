@@ -243,7 +243,7 @@ def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path],
 # --------------------------------------------------------------------------- HTML export
 _TOC_STYLE = (
     "<style>.cx-toc{border:1px solid #d5dde7;border-radius:8px;padding:8px 16px;margin:8px 0 16px;"
-    "background:#fbfcfe}.cx-toc ol{margin:4px 0;padding-left:20px}.cx-toc a{text-decoration:none}"
+    "background:#fbfcfe}.cx-toc ol{margin:4px 0;padding-left:4px;list-style:none}.cx-toc a{text-decoration:none}"
     ".cx-meta{color:#5b6675;font-size:.85em;margin:4px 0 12px}"
     "body{max-width:1100px;margin:auto}img{max-width:100%;height:auto}"
     ".jp-RenderedHTMLCommon table{font-size:.92em}</style>"

@@ -14,7 +14,19 @@ class CxevalError(Exception):
     """Base class of every error cxeval raises on purpose."""
 
 
-class DataError(CxevalError):
+class _ProblemsError(CxevalError):
+    """An error with a summary line and the list of every problem found."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        self.problems = list(problems or [])
+        text = message
+        if self.problems:
+            text = message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(text)
+        self.summary = message
+
+
+class DataError(_ProblemsError):
     """Input data is missing, unreadable or fails validation.
 
     Parameters
@@ -25,25 +37,17 @@ class DataError(CxevalError):
         Every problem found, one line each ("survey.csv row 14, column ...").
     """
 
-    def __init__(self, message: str, problems: list[str] | None = None):
-        self.problems = list(problems or [])
-        text = message
-        if self.problems:
-            text = message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(text)
-        self.summary = message
 
+class ConfigError(_ProblemsError):
+    """A configuration file (scorecard, SLA limits, categories) is invalid.
 
-class ConfigError(CxevalError):
-    """A configuration file (scorecard, SLA limits, categories) is invalid."""
-
-    def __init__(self, message: str, problems: list[str] | None = None):
-        self.problems = list(problems or [])
-        text = message
-        if self.problems:
-            text = message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(text)
-        self.summary = message
+    Parameters
+    ----------
+    message : str
+        Summary line.
+    problems : list of str, optional
+        Every problem found, each naming the file, item and field.
+    """
 
 
 class BatchError(CxevalError):
