@@ -69,6 +69,8 @@ def run_notebook(tmp_path, sample_dir, configs_dir, monkeypatch):
         params = {"data_dir": str(sample_dir), "config_dir": str(configs_dir),
                   "results_path": str(results)}
         params.update(parameters)
+        if results.exists():  # a sidecar merges; start each run from nothing, as the batch does
+            results.unlink()
         # Unix socket paths are limited to ~107 bytes: keep them short, not under tmp_path.
         sockets = tempfile.mkdtemp(prefix="cxk-")
         try:

@@ -765,3 +765,30 @@ def test_freeze_fixes_limits_on_the_baseline_and_flags_the_later_rise():
     assert chart["signal"].iloc[6:].all()
     # a freeze with nothing after it is ignored
     assert baseline.status(df, freeze="2008-12") == baseline.status(df)
+
+
+def test_index_entry_status_from_target_stability_and_noise():
+    # DOMAIN.md §1 潮安 counts: latest month 289/300 = 96.3% >= 95%, no signal (stable)
+    st = baseline.status(domain_counts(), target=0.95)
+    assert st["stable"] is True
+    assert baseline.index_entry(st) == {"headline": "96.3%（目标 95%）", "headline_en": "96.3% (target 95%)",
+                                        "status": "good"}
+    # Hand-made status dicts: the rule reads meets_target, stable and the interval's upper end.
+    meets = {"current_rate": 0.987, "target": 0.95, "meets_target": True, "ci_high": 0.992, "stable": True}
+    assert baseline.index_entry(meets) == {"headline": "98.7%（目标 95%）", "headline_en": "98.7% (target 95%)",
+                                           "status": "good"}
+    assert baseline.index_entry({**meets, "stable": False})["status"] == "warn"   # special causes
+    # 283/300 = 94.3%: Wilson upper limit 96.1% reaches 95% -> a miss within noise
+    within = {"current_rate": 283 / 300, "target": 0.95, "meets_target": False,
+              "ci_high": baseline.rates(pd.DataFrame({"period": ["m"], "responses": [300], "satisfied": [283]}),
+                                        "period")["ci_high"].iloc[0], "stable": True}
+    assert within["ci_high"] > 0.95
+    assert baseline.index_entry(within) == {"headline": "94.3%（目标 95%）", "headline_en": "94.3% (target 95%)",
+                                            "status": "warn"}
+    # 270/300 = 90.0%: the whole interval is under 95% -> bad, stable or not
+    clearly = {"current_rate": 0.9, "target": 0.95, "meets_target": False, "ci_high": 0.928, "stable": True}
+    assert baseline.index_entry(clearly) == {"headline": "90.0%（目标 95%）", "headline_en": "90.0% (target 95%)",
+                                             "status": "bad"}
+    assert baseline.index_entry({**meets, "target": 0.955})["headline_en"] == "98.7% (target 95.5%)"
+    assert baseline.index_entry(None) == {"headline": "无满意度数据", "headline_en": "no survey data",
+                                          "status": "none"}

@@ -873,4 +873,5 @@ def test_index_entry(limits):
     # _actual's latest statuses: 2 met, 3 on track, 1 off track -> bad
     assert c.index_entry(c.campaign(_actual(), limits)) == {
         "headline": "2/6 项活动目标达标", "headline_en": "2 of 6 campaign targets met", "status": "bad"}
-    assert c.index_entry(c.campaign(_actual().iloc[:0], limits))["status"] == "warn"
+    assert c.index_entry(c.campaign(_actual().iloc[:0], limits)) == {
+        "headline": "无投诉数据", "headline_en": "no complaint data", "status": "none"}

@@ -778,3 +778,219 @@ def test_column_labels_and_point_columns():
     assert sc.column_labels("zh")["third_party"] == "第三方测评"
     with pytest.raises(ValueError, match="lang must be 'zh' or 'en', got 'fr'"):
         sc.column_labels("fr")
+
+
+# --------------------------------------------------------------------------- report text
+# Every sentence of notebook 04, checked word for word in both languages. The numbers are
+# the hand calculations of test_short_boards_what_if_and_trend (黔东南 = unit A there, 毕节
+# = unit B, DOMAIN.md §4's third-party rows plus hand-made process values).
+PROCESS_ITEMS = ["improvement_work", "short_board_work", "retention_rate", "complaints_per_10k",
+                 "overdue_rate", "complaint_satisfaction"]
+
+
+@pytest.fixture(scope="module")
+def two_units():
+    sc = card("guizhou_2006_quarterly")
+    data = pd.concat([quarterly_scores({"黔东南": (12.0, 16.4, 17.2), "毕节": (18.0, 14.0, 19.0)}), scores([
+        (u, "2006", item, v) for u, vals in {"黔东南": (80, 60, 0.861, 1.5, 0.03, 0.95),
+                                             "毕节": (100, 100, 0.861, 1.5, 0.01, 0.95)}.items()
+        for item, v in zip(PROCESS_ITEMS, vals)])])
+    return sc, {lang: sc.score(data, lang=lang) for lang in ("zh", "en")}
+
+
+def test_score_none_is_an_empty_scorecard():
+    # data.load_input(..., required=False) gives None when there is no kpi_scores file
+    sc = card("guizhou_2006_quarterly")
+    scored = sc.score(None)
+    assert scored.empty and scored.columns.tolist()[:4] == ["unit", "period", "item", "label"]
+    assert sc.totals(scored).empty and sc.period_trend(scored, unit="潮安").empty
+    summary = sc.unit_summary(scored, unit="潮安")
+    assert summary["has_data"] is False and summary["n_units"] == 0
+    assert sc.unmatched(None).empty
+
+
+def test_describe_card_with_period_and_declared_gap():
+    sc = card("guizhou_2006_quarterly")
+    assert kpi.describe_card(sc, lang="zh") == "考核方案：贵州移动 2006 年满意度考核 (第三方测评 + 过程考核)，满分 20 分。"
+    assert kpi.describe_card(sc, lang="en") == "Scorecard: 贵州移动 2006 年满意度考核 (第三方测评 + 过程考核), 20 points."
+    gap = kpi.Scorecard.from_dict({"name": "甲方案", "total_points": 10, "declared_gap": 4, "gap_reason": "来源漏列两项",
+                                   "items": [{"id": "a", "label_zh": "甲", "label_en": "A", "max_points": 6,
+                                              "rule": "points", "direction": "higher"}]})
+    # 10 stated − 4 declared gap = 6 listed
+    assert kpi.describe_card(gap, period="2006", lang="zh") == \
+        "考核方案：甲方案，满分 10 分（2006 年度）。方案所列项目合计 6 分，比满分少 4 分：来源漏列两项"
+    assert kpi.describe_card(gap, period="2006", lang="en") == \
+        "Scorecard: 甲方案, 10 points (2006). The listed items add up to 6 points, 4 short of the stated total: 来源漏列两项"
+    with pytest.raises(ValueError, match="lang must be 'zh' or 'en', got 'fr'"):
+        kpi.describe_card(sc, lang="fr")
+
+
+def test_headline_cards_and_sentence(two_units):
+    sc, scored = two_units
+    # 黔东南: 15.73 → 15.7 of 20, rank 2 of 2 (毕节 18.475 → 18.5); lost 4.27 → 4.3, most on
+    # third party (2.32), short-board work (0.8), overdue rate (0.75).
+    zh = sc.unit_summary(scored["zh"], unit="黔东南")
+    assert kpi.headline_cards(sc, zh, lang="zh") == [
+        {"label": "总分", "value": "15.7", "detail": "满分 20"},
+        {"label": "排名", "value": "2 / 2", "status": "warn"},   # of 2 units, neither third
+        {"label": "失分", "value": "4.3", "status": "warn"},
+        {"label": "最大短板", "value": "第三方满意度测评"},
+        {"label": "缺失数据", "value": "0", "status": "good"},
+    ]
+    assert kpi.headline_sentence(sc, zh, branch="黔东南", lang="zh") == (
+        "黔东南得 15.7 分（满分 20），在 2 个单位中排第 2；第一名毕节 18.5 分。"
+        "共失 4.3 分，失分最多的是：第三方满意度测评、短板提升工作、工单超时率。")
+    en = sc.unit_summary(scored["en"], unit="黔东南")
+    assert kpi.headline_sentence(sc, en, branch="黔东南", lang="en") == (
+        "黔东南 scores 15.7 of 20 points, rank 2 of 2 units; the best, 毕节, has 18.5. 4.3 points "
+        "were lost, most on: Third-party satisfaction survey, Short-board improvement work, "
+        "Ticket overdue rate.")
+    best = sc.unit_summary(scored["en"], unit="毕节")
+    # 毕节 lost 10 − 8.475 = 1.525 → 1.5, all on the third-party survey
+    assert kpi.headline_cards(sc, best, lang="en")[1] == {"label": "Rank", "value": "1 / 2", "status": "good"}
+    assert kpi.headline_sentence(sc, best, branch="毕节", lang="en") == (
+        "毕节 scores 18.5 of 20 points, rank 1 of 2 units. 1.5 points were lost, most on: "
+        "Third-party satisfaction survey.")
+    html = kpi.headline(sc, zh, branch="黔东南", lang="zh")._repr_html_()
+    assert "黔东南得 15.7 分（满分 20）" in html and 'cx-card warn' in html
+
+
+def test_headline_with_missing_values_and_without_data():
+    sc = card("guizhou_2006_quarterly")
+    # third party only: 7.68 → 7.7 of the 20 points its items could earn; the six process
+    # items are missing (not scored as zero), so 2.32 → 2.3 is all that is known to be lost
+    scored = sc.score(quarterly_scores({"黔东南": (12.0, 16.4, 17.2)}))
+    summary = sc.unit_summary(scored, unit="黔东南")
+    assert kpi.headline_sentence(sc, summary, branch="黔东南", lang="zh") == (
+        "黔东南得 7.7 分（满分 20），在 1 个单位中排第 1。共失 2.3 分，失分最多的是：Third-party "
+        "satisfaction survey。有 6 项数据缺失，未计分，总分不完整。")
+    assert kpi.headline_sentence(sc, summary, branch="黔东南", lang="en").endswith(
+        " 6 values are missing and not scored: the total is incomplete.")
+    assert kpi.headline_cards(sc, summary, lang="en")[4] == {"label": "Missing values", "value": "6",
+                                                              "status": "bad"}
+    empty = sc.unit_summary(scored, unit="潮安")
+    html = kpi.headline(sc, empty, branch="潮安", units=["黔东南"], lang="en")._repr_html_()
+    assert "No scorecard data for this branch: kpi_scores has no rows for 潮安 (units with data: 黔东南)." in html
+    with pytest.raises(ValueError, match="summary of unit '潮安' has no scores: show no_data_note"):
+        kpi.headline_cards(sc, empty, lang="zh")
+    with pytest.raises(ValueError, match="summary of unit '潮安' has no scores"):
+        kpi.headline_sentence(sc, empty, branch="潮安", lang="zh")
+    all_missing = sc.unit_summary(sc.score(scores([("六盘水", "2006", "improvement_work", None)])),
+                                  unit="六盘水")
+    assert kpi.headline_sentence(sc, all_missing, branch="六盘水", lang="zh") == \
+        "六盘水的 9 项考核数据全部缺失，无法计算总分。"
+    assert kpi.index_entry(sc, all_missing)["status"] == "none"
+
+
+def test_no_data_and_not_applicable_notes():
+    assert kpi.no_data_note(["贵阳", "遵义"], branch="潮安", lang="zh") == \
+        "潮安没有考核计分数据：kpi_scores 中没有这个单位（有数据的单位：贵阳、遵义）。以下各节不适用。"
+    assert kpi.no_data_note(["贵阳", "遵义"], branch="潮安", lang="en") == (
+        "No scorecard data for this branch: kpi_scores has no rows for 潮安 (units with data: "
+        "贵阳, 遵义). The sections below do not apply.")
+    assert kpi.no_data_note([], branch="潮安", lang="zh") == \
+        "潮安没有考核计分数据：kpi_scores 文件不存在或为空。以下各节不适用。"
+    assert kpi.no_data_note([], branch="潮安", source="scores_2006", lang="en") == (
+        "No scorecard data for this branch: the scores_2006 file is missing or empty. "
+        "The sections below do not apply.")
+    assert kpi.not_applicable_note("zh") == "本节不适用：该分公司没有考核计分数据。"
+    assert kpi.not_applicable_note("en") == "Does not apply: no scorecard data for this branch."
+
+
+def test_describe_rank(two_units):
+    sc, scored = two_units
+    me, best = (sc.unit_summary(scored["zh"], unit=u) for u in ("黔东南", "毕节"))
+    # displayed totals 18.5 − 15.7 = 2.8
+    assert kpi.describe_rank(sc, me, branch="黔东南", lang="zh") == "黔东南排第 2（共 2 个单位），比第一名毕节少 2.8 分。"
+    assert kpi.describe_rank(sc, me, branch="黔东南", lang="en") == "黔东南 ranks 2 of 2, 2.8 points behind the best, 毕节."
+    assert kpi.describe_rank(sc, best, branch="毕节", lang="zh") == "毕节排第 1（共 2 个单位），排名第一。"
+    assert kpi.describe_rank(sc, best, branch="毕节", lang="en") == "毕节 ranks 1 of 2: the best of all units."
+    none = sc.unit_summary(scored["zh"], unit="潮安")
+    assert kpi.describe_rank(sc, none, branch="潮安", lang="en") == "Does not apply: no scorecard data for this branch."
+
+
+def test_describe_trend(two_units):
+    sc, scored = two_units
+    # 黔东南 1.8/3 = 60%, 3.01/3.5 = 86%; 毕节 2.7/3 = 90%, 3.325/3.5 = 95%: Q4 mean 90.5%
+    trend = sc.period_trend(scored["zh"], unit="黔东南")
+    assert kpi.describe_trend(trend, lang="zh") == (
+        "第三方满意度测评得分率从 2006-Q2 的 60.0%（第 2 名，共 2 个）变为 2006-Q4 的 86.0%（第 2 名，"
+        "共 2 个）；2006-Q4 各单位平均为 90.5%。")
+    trend = sc.period_trend(scored["en"], unit="黔东南")
+    assert kpi.describe_trend(trend, lang="en") == (
+        "Third-party satisfaction survey: 60.0% of the points in 2006-Q2 (rank 2 of 2), 86.0% in "
+        "2006-Q4 (rank 2 of 2); the mean of all units in 2006-Q4 is 90.5%.")
+    one = pd.DataFrame({"item": ["a"], "label": ["甲"], "period": ["2006-Q2"], "attainment": [0.6],
+                        "mean_attainment": [0.75], "rank": [2], "n_units": [2]})
+    assert kpi.describe_trend(one, lang="zh") == "甲在 2006-Q2 的得分率为 60.0%（第 2 名，共 2 个）；2006-Q2 各单位平均为 75.0%。"
+    assert kpi.describe_trend(one, lang="en") == \
+        "甲: 60.0% of the points in 2006-Q2 (rank 2 of 2); the mean of all units in 2006-Q2 is 75.0%."
+    assert kpi.describe_trend(one.iloc[0:0], lang="zh") == "这个考核方案没有分季度计分的项目。"
+    assert kpi.describe_trend(one.iloc[0:0], lang="en") == "This scorecard has no item scored quarter by quarter."
+
+
+def test_describe_short_boards_and_what_if(two_units):
+    sc, scored = two_units
+    boards = sc.short_boards(scored["zh"], unit="黔东南")
+    # third party lost 2.32 → 2.3 of all 4.27 lost: 54.3%
+    assert kpi.describe_short_boards(sc, boards, lang="zh") == "最大短板是「第三方满意度测评」：失 2.3 分，占全部失分的 54.3%。"
+    boards = sc.short_boards(scored["en"], unit="黔东南")
+    assert kpi.describe_short_boards(sc, boards, lang="en") == (
+        'The biggest short board is "Third-party satisfaction survey": 2.3 points lost, 54.3% of all points lost.')
+    assert kpi.describe_short_boards(sc, boards.iloc[0:0], lang="zh") == "没有失分的项目：没有短板。"
+    assert kpi.describe_short_boards(sc, boards.iloc[0:0], lang="en") == "No item lost points: there is no short board."
+    # third party at target: 15.73 + 2.32 = 18.05 → 18.1, still behind 毕节's 18.5
+    what = sc.what_if(scored["zh"], unit="黔东南", lang="zh")
+    assert kpi.describe_what_if(sc, what, lang="zh") == "若「第三方满意度测评」达标，可多得 2.3 分，总分 18.1，排名不变（第 2）。"
+    what = sc.what_if(scored["en"], unit="黔东南", lang="en")
+    assert kpi.describe_what_if(sc, what, lang="en") == (
+        'If "Third-party satisfaction survey" reached its target, the branch would gain 2.3 points: '
+        "total 18.1, rank unchanged at 2.")
+    moved = pd.DataFrame({"label": ["甲"], "gain": [2.32], "total_if": [17.63], "rank": [7], "rank_if": [1]})
+    assert kpi.describe_what_if(sc, moved, lang="zh") == "若「甲」达标，可多得 2.3 分，总分 17.6，排名从第 7 变为第 1。"
+    assert kpi.describe_what_if(sc, moved, lang="en") == \
+        'If "甲" reached its target, the branch would gain 2.3 points: total 17.6, rank 1 instead of 7.'
+    full = moved.assign(gain=[0.0])
+    assert kpi.describe_what_if(sc, full, lang="zh") == "所有项目均已达标：没有可增加的分数。"
+    assert kpi.describe_what_if(sc, full, lang="en") == "Every item is at its target: there are no points to gain."
+    assert kpi.describe_what_if(sc, moved.iloc[0:0], lang="en") == "There is no item to try."
+
+
+def test_index_entry_thirds_and_no_data(two_units):
+    sc, scored = two_units
+    assert kpi.index_entry(sc, sc.unit_summary(scored["zh"], unit="黔东南")) == \
+        {"headline": "15.7 分，第 2/2 名", "headline_en": "15.7 points, rank 2 of 2", "status": "warn"}
+    assert kpi.index_entry(sc, sc.unit_summary(scored["zh"], unit="毕节"))["status"] == "good"
+    # Nine units: ranks 1-3 are the top third, 7-9 the bottom third (DOMAIN.md's nine Guizhou branches)
+    statuses = [kpi.index_entry(sc, {"has_data": True, "total": 15.3, "rank": r, "n_units": 9})["status"]
+                for r in range(1, 10)]
+    assert statuses == ["good"] * 3 + ["warn"] * 3 + ["bad"] * 3
+    assert kpi.index_entry(sc, {"has_data": True, "total": 15.3, "rank": 7, "n_units": 9}) == \
+        {"headline": "15.3 分，第 7/9 名", "headline_en": "15.3 points, rank 7 of 9", "status": "bad"}
+    # ties share the better rank: two units tied first of three are both top third
+    assert kpi.index_entry(sc, {"has_data": True, "total": 18.0, "rank": 1, "n_units": 3})["status"] == "good"
+    assert kpi.index_entry(sc, {"has_data": True, "total": 12.0, "rank": 3, "n_units": 3})["status"] == "bad"
+    assert kpi.index_entry(sc, sc.unit_summary(sc.score(None), unit="潮安")) == \
+        {"headline": "无考核数据", "headline_en": "no scorecard data", "status": "none"}
+
+
+def test_table_formats_and_scheme_labels():
+    from cxeval import report
+
+    sc = card("guizhou_2006_quarterly")
+    zh = sc.table_formats("zh")
+    # points as the scorecard rounds them (half up): 2.87 → 2.9, 2.45 → 2.5
+    assert zh["points"](2.87) == "2.9" and zh["points_lost"](2.45) == "2.5" and zh["total"](15.73) == "15.7"
+    assert zh["third_party"](7.68) == "7.7"
+    assert zh["value"](16.4) == "16.4" and zh["max_points"](3.5) == "3.5" and zh["value"](0.8355) == "0.8355"
+    assert zh["max_points"]("2005: 4; 2006: 2") == "2005: 4; 2006: 2"   # describe() keeps text
+    assert zh["lost_rate"] == "pct" and zh["n_missing"] == "int"
+    assert (zh["bonus"](True), zh["bonus"](False)) == ("是", "")
+    assert sc.table_formats("en")["bonus"](True) == "yes"
+    labels = sc.column_labels("en")
+    assert [labels[c] for c in ("direction", "parameters", "period_weights", "bonus")] == \
+        ["Direction", "Parameters", "Period weights", "Bonus"]
+    styled = report.table(sc.describe(lang="zh"), formats=zh, labels=sc.column_labels("zh")).to_html()
+    assert "季度权重" in styled and "2006-Q2: 0.3" in styled
+    with pytest.raises(ValueError, match="lang must be 'zh' or 'en', got 'de'"):
+        sc.table_formats("de")

@@ -80,6 +80,22 @@ def test_chaoan_report_records_the_library_numbers(run_notebook, sample_dir, tmp
     assert results["laney"] == st["laney"]
     assert results["n_halls_below_target"] == len(below)
     assert results["lead"] is None and results["province_lead"] is None
+    # index entry: the library's reading of the same status (after the frozen baseline the
+    # pilot's rise is a signal, so the chart is not stable)
+    from cxeval import baseline, data
+
+    assert {k: results[k] for k in ("headline", "headline_en", "status")} == baseline.index_entry(st)
+    assert results["headline_en"] == f"{st['current_rate'] * 100:.1f}% (target 95%)"
+    # key tables for the Excel export, raw numbers as the library returns them
+    tables = results["tables"]
+    assert set(tables) == {"monthly_rates", "halls_below_target"}
+    survey = data.load(sample_dir / "hall_survey.csv", "survey")
+    monthly = baseline.rates(survey[survey["branch"] == "潮安"], "period", target=0.95)
+    table = tables["monthly_rates"]
+    assert table["columns"][:4] == ["period", "responses", "satisfied", "rate"]
+    assert [row[0] for row in table["rows"]] == monthly["period"].tolist()
+    assert [row[3] for row in table["rows"]] == pytest.approx(monthly["rate"].tolist(), abs=1e-12)
+    assert len(tables["halls_below_target"]["rows"]) == len(below)
     outputs = _outputs(tmp_path / f"{STEM}.ipynb")
     html = _texts(outputs)
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 3   # panels, chart, funnel
@@ -141,6 +157,7 @@ def test_rates_only_data_and_a_branch_without_data(run_notebook, sample_dir, tmp
 
     results = run_notebook(STEM, branch="汕头", explorer=False, lang="en")
     assert results["current_rate"] is None and results["n_halls_below_target"] is None
+    assert (results["headline_en"], results["status"]) == ("no survey data", "none")
     html = _texts(_outputs(tmp_path / f"{STEM}.ipynb"))
     assert "No hall survey data for 汕头" in html
     assert "No brand and competitor survey for 汕头" in html

@@ -83,6 +83,19 @@ def test_notebook_for_a_branch_with_tickets(run_notebook, sample_dir, configs_di
     # actions.csv by hand: due before 2008-12-31 and not 完成: 2008-11-30 contest, 2008-12-15
     # customer files, 2008-10-31 "3-minute" standard.
     assert results["actions_overdue"] == 3
+    # index entry, derived here from the library's vital few and test
+    assert results["headline"] == (f"关键少数 {vital['n_vital']}/{vital['n_categories']} 项占 "
+                                   f"{vital['share'] * 100:.1f}%")
+    assert results["status"] == ("good" if shift.p_value < 0.05 else "warn")
+    # key tables for the Excel export
+    tables = results["tables"]
+    assert set(tables) == {"pareto_by_sub_item", "pareto_shift"}
+    by_item = tables["pareto_by_sub_item"]
+    counts = [row[by_item["columns"].index("count")] for row in by_item["rows"]]
+    assert sum(counts) == shift.n_before and counts == sorted(counts, reverse=True)
+    changes = tables["pareto_shift"]
+    assert changes["columns"] == shift.table.columns.tolist()
+    assert [row[0] for row in changes["rows"]] == shift.table["category"].tolist()
 
 
 @pytest.mark.notebook
@@ -91,6 +104,8 @@ def test_notebook_in_english_and_without_tickets(run_notebook, tmp_path):
     assert results["tickets_before"] == 0 and results["tickets_after"] == 0
     assert results["vital_few"] == [] and results["vital_few_share"] is None
     assert results["shift_p_value"] is None
+    assert (results["headline_en"], results["status"]) == ("no complaint tickets", "none")
+    assert results["tables"]["pareto_by_sub_item"]["rows"] == []
     outputs = _outputs(tmp_path / f"{STEM}.ipynb")
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "不存在的分公司 has no complaint tickets in 2010-07: there is nothing to rank." in html

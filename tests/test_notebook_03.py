@@ -92,6 +92,20 @@ def test_notebook_for_the_pilot_branch(run_notebook, sample_dir, tmp_path, monke
     html = _html(outputs)
     assert escape(ev.verdict("zh")) in html  # the verdict paragraph, generated from the numbers
     assert "应以双重差分为准" in html
+    # index entry: the DiD effect, the rollout held the target, the interval is above zero
+    assert ev.did.ci[0] > 0 and ev.sustain_branch.sustained
+    assert results["headline_en"] == f"pilot {ev.did.effect * 100:+.1f} pp, rollout held"
+    assert results["headline"] == f"试点 {ev.did.effect * 100:+.1f} pp，推广后保持"
+    assert results["status"] == "good"
+    # key tables for the Excel export
+    tables = results["tables"]
+    assert set(tables) == {"methods", "sustain_pilot_hall", "sustain_branch"}
+    methods = tables["methods"]
+    estimates = dict(zip([row[methods["columns"].index("key")] for row in methods["rows"]],
+                         [row[methods["columns"].index("estimate")] for row in methods["rows"]]))
+    assert estimates["did"] == pytest.approx(ev.did.effect, abs=1e-12)
+    assert estimates["naive"] == pytest.approx(ev.naive["diff"], abs=1e-12)
+    assert len(tables["sustain_pilot_hall"]["rows"]) == len(ev.sustain_pilot.table) == 5  # Aug-Dec
 
 
 @pytest.mark.notebook
@@ -102,6 +116,8 @@ def test_notebook_for_a_branch_without_pilot(run_notebook, tmp_path, monkeypatch
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 1  # the branch's own trend
     assert results["has_pilot"] is False and results["branch"] == "贵阳"
     assert results["did_effect"] is None and results["sustained"] is None
+    assert (results["headline"], results["headline_en"], results["status"]) == ("无试点", "no pilot", "none")
+    assert "tables" not in results
     html = _html(outputs)
     assert "No pilot in this branch: 贵阳 has no pilot hall 庵埠." in html
     assert html.count("No pilot in this branch: this section does not apply.") == 6

@@ -51,6 +51,21 @@ def test_branch_with_scores(run_notebook, sample_dir, configs_dir, tmp_path):
     assert results["n_units"] == 9 and results["n_missing"] == 0
     assert results["points_lost"] == card.round(20 - totals.loc["黔东南", "total_exact"])
     assert results["short_boards"] == card.short_boards(scored, unit="黔东南")["item"].tolist()
+    # index entry: total and rank from the library's totals; 9 units, so ranks 7-9 are the
+    # bottom third
+    total, rank = card.fmt(totals.loc["黔东南", "total"]), totals.loc["黔东南", "rank"]
+    assert results["headline"] == f"{total} 分，第 {rank}/9 名"
+    assert results["headline_en"] == f"{total} points, rank {rank} of 9"
+    assert results["status"] == ("good" if rank <= 3 else "bad" if rank >= 7 else "warn")
+    # key tables for the Excel export
+    tables = results["tables"]
+    assert set(tables) == {"item_scores", "totals_rank"}
+    ranked = tables["totals_rank"]
+    assert len(ranked["rows"]) == 9
+    unit, total_col = ranked["columns"].index("unit"), ranked["columns"].index("total")
+    assert {row[unit]: row[total_col] for row in ranked["rows"]} == totals["total"].to_dict()
+    items = tables["item_scores"]
+    assert [row[0] for row in items["rows"]] == [it.id for it in card.items]
     outputs = _outputs(tmp_path / f"{STEM}.ipynb")
     assert not [o for o in outputs if o.output_type in ("stream", "error")]  # no stray warnings
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 3
@@ -61,6 +76,8 @@ def test_branch_without_scores(run_notebook, tmp_path):
     results = run_notebook(STEM, branch="潮安", lang="en")
     assert results["has_data"] is False
     assert results["total"] is None and results["rank"] is None and results["n_units"] == 0
+    assert (results["headline_en"], results["status"]) == ("no scorecard data", "none")
+    assert "tables" not in results
     outputs = _outputs(tmp_path / f"{STEM}.ipynb")
     assert not [o for o in outputs if o.output_type in ("stream", "error")]
     html = json.dumps([o.get("data", {}).get("text/html", "") for o in outputs], ensure_ascii=False)

@@ -67,6 +67,14 @@ def test_notebook_05_records_library_numbers_and_masks_phones(run_notebook, tmp_
     assert results["top_month"] == "2010-12"
     assert len(results["top_repeaters"]) == 10
     assert all(re.fullmatch(r"1\d\d\*{4}\d{4}", x) for x in results["top_repeaters"])
+    # key tables for the Excel export; customer ids stay masked there too
+    tables = results["tables"]
+    assert set(tables) == {"campaign_monthly", "sla_by_step", "top_repeaters"}
+    assert [row[0] for row in tables["sla_by_step"]["rows"]] == steps["step"].tolist()
+    monthly = tables["campaign_monthly"]
+    assert [row[monthly["columns"].index("period")] for row in monthly["rows"]] == actual["period"].tolist()
+    ids = tables["top_repeaters"]
+    assert [row[ids["columns"].index("customer_id")] for row in ids["rows"]] == results["top_repeaters"]
 
     text = _output_text(tmp_path / f"{STEM}.ipynb")
     phones = set(sample_tickets["customer_id"])

@@ -567,3 +567,27 @@ def test_plot_pareto_shift_draws_changes_with_intervals():
     assert [t.get_text() for t in ax.texts] == ["无数据"]
     with pytest.raises(TypeError, match="shift must be a pareto_shift result"):
         plots.plot_pareto_shift(shift.table)
+
+
+def test_index_entry_vital_few_and_shift_status():
+    before, after = _rows(BEFORE), _rows(AFTER)
+    table = pareto_table(before, "category")
+    shift = pareto_shift(before, after, "category")
+    # second method: scipy's chi-square on the 2 x 5 table says the mix changed (p < 0.05)
+    cats = sorted(set(BEFORE) | set(AFTER))
+    observed = np.array([[BEFORE.get(c, 0) for c in cats], [AFTER.get(c, 0) for c in cats]])
+    assert stats.chi2_contingency(observed).pvalue < 0.05
+    # Hand: 120 + 80 + 50 = 250 of 280 = 89.3% after three of the four sub-items with tickets
+    assert pareto.index_entry(table, shift) == {"headline": "关键少数 3/4 项占 89.3%",
+                                                "headline_en": "vital few: 3 of 4 sub-items, 89.3%",
+                                                "status": "good"}
+    same = pareto_shift(before, _rows(BEFORE), "category")   # identical mix: p = 1
+    assert same.p_value == pytest.approx(1.0)
+    assert pareto.index_entry(table, same)["status"] == "warn"
+    empty = pd.DataFrame({"category": pd.Series([], dtype="str")})
+    no_after = pareto_shift(before, empty, "category")        # no test without tickets after
+    assert math.isnan(no_after.p_value) and pareto.index_entry(table, no_after)["status"] == "warn"
+    assert pareto.index_entry(pareto_table(empty, "category"), pareto_shift(empty, empty, "category")) == \
+        {"headline": "无投诉工单", "headline_en": "no complaint tickets", "status": "none"}
+    with pytest.raises(ValueError, match=r"alpha must be a share greater than 0 and at most 1 \(e.g. 0.05 for 5%\), got 5.0"):
+        pareto.index_entry(table, shift, alpha=5)

@@ -663,3 +663,57 @@ def test_docstring_examples_run():
     for module in (pilot, pilot_plots):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+# --------------------------------------------------------------------------- index entry
+def _did_result(effect, low, high):
+    return pilot.DiDResult(
+        main={"estimate": effect, "ci_low": low, "ci_high": high, "p_value": 0.01, "se": 0.01},
+        conf=0.95, conventional_se=0.01, cluster_se=0.01, df=10.0, clusters=11, treated_units=1,
+        periods=12, pre_periods=7, post_periods=5,
+        pretrend={"estimate": 0.0, "ci_low": -0.01, "ci_high": 0.01, "p_value": 0.9, "periods": 7},
+        event_study=pd.DataFrame(), treated_change=effect, comparison_change=0.0, notes=[])
+
+
+def _sustain(meets, within_noise):
+    table = pd.DataFrame({"period": [f"2008-{m:02d}" for m in range(8, 8 + len(meets))],
+                          "meets_target": meets, "within_noise": within_noise})
+    return pilot.SustainResult(table, target=0.95, conf=0.95)
+
+
+def _evaluation(*, rollout: bool, effect=0.033, ci=(0.012, 0.054), branch_held=True, pilot_held=True):
+    groups = ["pilot", "comparison"] + (["rollout"] if rollout else [])
+    design = pilot.PilotDesign(branch="潮安", pilot_hall="庵埠", pilot_start="2008-08",
+                               rollout_start="2008-09" if rollout else None, has_pilot=True, reasons=(),
+                               panel=pd.DataFrame({"group": groups}))
+    # held: a miss within noise only; not held: a clear miss (its interval excludes the target)
+    return pilot.PilotEvaluation(design=design, target=0.95, conf=0.95, did=_did_result(effect, *ci),
+                                 sustain_pilot=_sustain([True, False], [False, pilot_held]),
+                                 sustain_branch=_sustain([True, False], [False, branch_held]))
+
+
+def test_index_entry_effect_rollout_and_status():
+    assert pilot.index_entry(_evaluation(rollout=True)) == {
+        "headline": "试点 +3.3 pp，推广后保持", "headline_en": "pilot +3.3 pp, rollout held", "status": "good"}
+    assert pilot.index_entry(_evaluation(rollout=True, branch_held=False)) == {
+        "headline": "试点 +3.3 pp，推广后未保持", "headline_en": "pilot +3.3 pp, rollout not held", "status": "bad"}
+    assert pilot.index_entry(_evaluation(rollout=False)) == {
+        "headline": "试点 +3.3 pp，未推广，试点保持", "headline_en": "pilot +3.3 pp, no rollout, pilot held",
+        "status": "good"}
+    # without a rollout the pilot hall decides, not the branch
+    assert pilot.index_entry(_evaluation(rollout=False, branch_held=False))["status"] == "good"
+    assert pilot.index_entry(_evaluation(rollout=False, pilot_held=False))["headline_en"] == \
+        "pilot +3.3 pp, no rollout, pilot not held"
+    # an interval across zero: the data cannot tell -> warn; below zero -> bad
+    unclear = pilot.index_entry(_evaluation(rollout=True, effect=0.008, ci=(-0.011, 0.027)))
+    assert unclear == {"headline": "试点 +0.8 pp，推广后保持", "headline_en": "pilot +0.8 pp, rollout held",
+                       "status": "warn"}
+    worse = pilot.index_entry(_evaluation(rollout=True, effect=-0.031, ci=(-0.052, -0.010)))
+    assert worse["headline_en"] == "pilot -3.1 pp, rollout held" and worse["status"] == "bad"
+    with pytest.raises(TypeError, match="evaluation must be an evaluate\\(\\) result, got dict"):
+        pilot.index_entry({})
+
+
+def test_index_entry_without_a_pilot():
+    none = pilot.evaluate(pilot.pilot_design(_survey(), branch="饶平", pilot_hall="庵埠", pilot_start="2008-07"))
+    assert pilot.index_entry(none) == {"headline": "无试点", "headline_en": "no pilot", "status": "none"}

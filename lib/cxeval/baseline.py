@@ -37,7 +37,7 @@ __all__ = [
     "rates", "p_chart", "overdispersion", "run_signals", "funnel", "funnel_limits",
     "small_samples", "spread", "ranking", "below_target", "lead", "LeadResult", "change",
     "run_chart", "assess", "Assessment",
-    "status", "recent", "signals", "period_label", "headline", "key_numbers",
+    "status", "recent", "signals", "period_label", "headline", "key_numbers", "index_entry",
     "column_labels", "table_formats",
     "describe_rates", "describe_chart", "describe_baseline", "describe_status",
     "describe_funnel", "describe_lead", "describe_change", "describe_dispersion",
@@ -1980,7 +1980,7 @@ def headline(st, *, unit, below=None, lang="zh"):
         return report.headline(
             [{"label": tr("当前满意度", "Current satisfaction", lang), "value": "–"}],
             sentence=tr(f"{unit} 没有营业厅满意度调查数据。", f"No hall survey data for {unit}.", lang))
-    tgt_digits = 0 if round(st["target"] * 100, 6) == round(st["target"] * 100) else 1
+    tgt_digits = _target_digits(st["target"])
     cards = [
         {"label": tr("当前满意度", "Current satisfaction", lang),
          "value": report.fmt_pct(st["current_rate"]),
@@ -2054,6 +2054,51 @@ def key_numbers(st=None, *, below=None, lead_result=None, unit=None) -> dict:
             out.update(lead=float(row["lead"].iloc[0]),
                        lead_met=bool(row["meets_target"].iloc[0]))
     return out
+
+
+def index_entry(st) -> dict[str, str]:
+    """What the batch index shows for this report: short headline in both languages and a status.
+
+    Parameters
+    ----------
+    st : dict or None
+        :func:`status` of the unit; None when it has no survey data.
+
+    Returns
+    -------
+    dict
+        ``headline`` ("98.7%（目标 95%）"), ``headline_en`` ("98.7% (target 95%)") for the
+        latest period, and ``status``:
+
+        - ``good``: the latest period meets the target and the control chart is stable;
+        - ``warn``: it meets the target but the chart signals special causes, or it misses
+          the target within sampling noise (the interval's upper end reaches the target);
+        - ``bad``: it is clearly below the target (the whole interval under it; rates
+          without counts have no interval, so any miss is bad);
+        - ``none`` (grey on the index): no survey data ("无满意度数据" / "no survey data").
+
+    Examples
+    --------
+    >>> st = {"current_rate": 0.987, "target": 0.95, "meets_target": True, "ci_high": 0.99,
+    ...       "stable": True}
+    >>> index_entry(st)
+    {'headline': '98.7%（目标 95%）', 'headline_en': '98.7% (target 95%)', 'status': 'good'}
+    """
+    if st is None:
+        return {"headline": "无满意度数据", "headline_en": "no survey data", "status": "none"}
+    rate = report.fmt_pct(st["current_rate"])
+    target = report.fmt_pct(st["target"], _target_digits(st["target"]))
+    if st["meets_target"]:
+        status = "warn" if st.get("stable") is False else "good"
+    else:
+        status = "warn" if st["ci_high"] >= st["target"] else "bad"
+    return {"headline": f"{rate}（目标 {target}）", "headline_en": f"{rate} (target {target})",
+            "status": status}
+
+
+def _target_digits(target) -> int:
+    """Decimals a target needs as a percentage: 95% but 95.5%."""
+    return 0 if round(target * 100, 6) == round(target * 100) else 1
 
 
 # =========================================================================== whole baseline

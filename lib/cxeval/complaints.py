@@ -1729,7 +1729,7 @@ def index_entry(result: CampaignResult) -> dict[str, str]:
     c = result.counts()
     total = sum(c.values())
     if total == 0:
-        return {"headline": "无投诉数据", "headline_en": "No complaint data", "status": "warn"}
+        return {"headline": "无投诉数据", "headline_en": "no complaint data", "status": "none"}
     status = "good" if c["met"] == total else ("bad" if c["off_track"] else "warn")
     return {"headline": f"{c['met']}/{total} 项活动目标达标",
             "headline_en": f"{c['met']} of {total} campaign targets met", "status": status}

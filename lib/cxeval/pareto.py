@@ -24,7 +24,7 @@ from cxeval.errors import DataError
 __all__ = [
     "pareto_table", "pareto_shift", "ParetoShift", "select_tickets", "vital_few_summary",
     "describe_pareto", "describe_shift", "show_pareto", "show_shift", "category_labels",
-    "headline",
+    "headline", "index_entry",
 ]
 
 #: Columns of :func:`pareto_table` (after the ``by`` columns, when given).
@@ -848,6 +848,49 @@ def headline(by_item: pd.DataFrame, shift: ParetoShift, *, branch: str, before: 
         sentence = report.tr(f"{branch}在 {before} 没有投诉工单，无法做帕累托分析。",
                              f"{branch} has no complaint tickets in {before}: there is nothing to rank.", lang)
     return report.headline(cards, sentence=sentence)
+
+
+def index_entry(by_item: pd.DataFrame, shift: ParetoShift, *, alpha: float = 0.05) -> dict[str, str]:
+    """What the batch index shows for notebook 02: short headline in both languages and a status.
+
+    Parameters
+    ----------
+    by_item : DataFrame
+        :func:`pareto_table` of the branch's tickets by sub-item in the "before" period.
+    shift : ParetoShift
+        :func:`pareto_shift` from the "before" period to the "after" one.
+    alpha : float
+        Significance level of the shift's chi-square test.
+
+    Returns
+    -------
+    dict
+        ``headline`` ("关键少数 8/16 项占 82.9%"), ``headline_en`` ("vital few: 8 of 16
+        sub-items, 82.9%"): the vital few among the sub-items with tickets and their
+        share of the tickets; ``status``: ``good`` when the chi-square test shows the mix
+        of complaints changed after the actions (p < ``alpha``), ``warn`` otherwise
+        (including no test: no tickets after); ``none`` (grey on the index) when there is
+        no ticket before ("无投诉工单" / "no complaint tickets").
+
+    Examples
+    --------
+    >>> before = pd.DataFrame({"category": list("aaab")})
+    >>> after = pd.DataFrame({"category": list("abbb")})
+    >>> table = pareto_table(before, "category", threshold=0.7)
+    >>> index_entry(table, pareto_shift(before, after, "category"))["headline_en"]
+    'vital few: 1 of 2 sub-items, 75.0%'
+    """
+    from cxeval import report
+
+    _check_share(alpha, "alpha", example="0.05 for 5%")
+    vital = vital_few_summary(by_item)
+    if not vital["n_vital"]:
+        return {"headline": "无投诉工单", "headline_en": "no complaint tickets", "status": "none"}
+    n_vital, n_items, share = vital["n_vital"], vital["n_categories"], report.fmt_pct(vital["share"])
+    changed = not math.isnan(shift.p_value) and shift.p_value < alpha
+    return {"headline": f"关键少数 {n_vital}/{n_items} 项占 {share}",
+            "headline_en": f"vital few: {n_vital} of {n_items} sub-items, {share}",
+            "status": "good" if changed else "warn"}
 
 
 # --------------------------------------------------------------------------- display

@@ -48,7 +48,8 @@ __all__ = [
     "sustained", "SustainResult",
     "sample_size", "detectable_effect", "power_table",
     "group_trends", "pilot_design", "PilotDesign", "GROUP_LABELS",
-    "compare_methods", "verdict", "evaluate", "PilotEvaluation", "headline", "POWER_LABELS",
+    "compare_methods", "verdict", "evaluate", "PilotEvaluation", "headline", "index_entry",
+    "POWER_LABELS",
     "TABLE_LABELS", "ITS_TERM_LABELS",
 ]
 
@@ -2295,6 +2296,57 @@ def headline(evaluation: PilotEvaluation, lang: str = "zh"):
                                    f"wave {last['wave']}, {int(last['units'])} hall(s)", lang),
                       "status": status(last["ci_low"], last["ci_high"])})
     return report.headline(cards, sentence=_effect_sentence(d, lang))
+
+
+def index_entry(evaluation: PilotEvaluation) -> dict[str, str]:
+    """What the batch index shows for this report: short headline in both languages and a status.
+
+    Parameters
+    ----------
+    evaluation : PilotEvaluation
+
+    Returns
+    -------
+    dict
+        ``headline`` ("试点 +3.3 pp，推广后保持"), ``headline_en`` ("pilot +3.3 pp, rollout
+        held"): the DiD effect, then whether the target held from the pilot start — over
+        the branch's halls pooled when there was a rollout ("推广后保持" / "rollout held",
+        "推广后未保持" / "rollout not held"), over the pilot hall otherwise ("未推广，试点
+        保持" / "no rollout, pilot held", "未推广，试点未保持" / "no rollout, pilot not held").
+        "Held" means no month clearly below the target (:attr:`SustainResult.sustained`).
+        ``status``: ``good`` when the DiD interval is above zero and the target held,
+        ``bad`` when the interval is below zero or the target was clearly missed, ``warn``
+        otherwise (the data cannot tell whether the pilot worked); ``none`` (grey on the
+        index) without a pilot ("无试点" / "no pilot").
+
+    Examples
+    --------
+    >>> index_entry(evaluation)  # doctest: +SKIP
+    {'headline': '试点 +3.3 pp，推广后保持', 'headline_en': 'pilot +3.3 pp, rollout held', 'status': 'good'}
+    """
+    from cxeval.report import fmt_pp
+
+    if not isinstance(evaluation, PilotEvaluation):
+        raise TypeError(f"evaluation must be an evaluate() result, got {type(evaluation).__name__}")
+    if not evaluation.has_pilot:
+        return {"headline": "无试点", "headline_en": "no pilot", "status": "none"}
+    d = evaluation.did
+    if evaluation.design.has_rollout:
+        held = evaluation.sustain_branch.sustained
+        zh, en = ("推广后保持", "rollout held") if held else ("推广后未保持", "rollout not held")
+    else:
+        held = evaluation.sustain_pilot.sustained
+        zh, en = (("未推广，试点保持", "no rollout, pilot held") if held else
+                  ("未推广，试点未保持", "no rollout, pilot not held"))
+    low, high = d.ci
+    if high < 0 or not held:
+        status = "bad"
+    elif low > 0:
+        status = "good"
+    else:
+        status = "warn"
+    effect = fmt_pp(d.effect)
+    return {"headline": f"试点 {effect}，{zh}", "headline_en": f"pilot {effect}, {en}", "status": status}
 
 
 def evaluate(design: PilotDesign, *, target: float = 0.95, conf: float = 0.95,

@@ -1,0 +1,118 @@
+"""The reports as a manager sees them: headless Chromium opens the index and every report.
+
+Needs Debian's chromium and CJK fonts (installed by scripts/ensure-browser.sh, which
+`make test` runs). Screenshots are kept in .test-artifacts/screenshots/ for a person to
+look at. In CI a missing browser is a failure, elsewhere a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cxeval import batch
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / ".test-artifacts" / "screenshots"
+
+
+def _browser_ready() -> str | None:
+    if not os.path.exists(CHROMIUM):
+        return "Debian's chromium is not installed (scripts/ensure-browser.sh installs it as root)"
+    fonts = subprocess.run(["fc-list"], capture_output=True, text=True).stdout if shutil.which("fc-list") else ""
+    if "Noto Sans CJK" not in fonts:
+        return "fonts-noto-cjk is not installed: Chinese HTML text would render as boxes"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = _browser_ready()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    from cxeval import sample
+
+    base = tmp_path_factory.mktemp("browser")
+    data_dir = base / "data"
+    sample.write_sample(data_dir, seed=0)
+    manifest = batch.run(branches=["潮安", "贵阳"], data_dir=data_dir, out=base / "reports", workers=2,
+                         progress=False)
+    failed = [(j["branch"], j["notebook"], j["error"]) for j in manifest["jobs"] if j["status"] != "ok"]
+    assert not failed, failed
+    return Path(manifest["run_dir"])
+
+
+def _check_page(page, url: Path, shot: str):
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    response = page.goto(url.as_uri(), wait_until="load")
+    assert response is None or response.ok
+    # no code cells: an input area inside a code cell means code is visible
+    assert page.locator(".jp-CodeCell .jp-InputArea").count() == 0
+    assert page.locator(".jp-CodeCell .jp-InputPrompt").count() == 0
+    # every image has loaded and has a size
+    broken = page.evaluate("() => Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
+                           ".map(i => i.src.slice(0, 60))")
+    assert broken == []
+    # no tracebacks or stray warnings in what the reader sees
+    text = page.inner_text("body")
+    for bad in ("Traceback", "Warning:", "DeprecationWarning", "FutureWarning", "<pandas.io.formats"):
+        assert bad not in text, f"{url.name}: {bad!r} in the report"
+    # Chinese text renders with a CJK font
+    assert page.evaluate("() => document.fonts.check('16px \"Noto Sans CJK SC\"', '满意度')")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / shot), full_page=False)
+    assert not errors, errors
+    return text
+
+
+def test_index_links_resolve_and_reports_render(browser, run_dir):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    _check_page(page, run_dir / "index.html", "index.png")
+    links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert len(links) >= 10
+    for href in links:
+        target = (run_dir / href).resolve()
+        assert target.exists(), f"index links {href}, which does not exist"
+    reports = sorted({(run_dir / h).resolve() for h in links if h.endswith(".html")})
+    seen_notebooks = set()
+    for report in reports:
+        if report.stem in seen_notebooks:
+            continue
+        seen_notebooks.add(report.stem)
+        _check_page(page, report, f"{report.parent.name}-{report.stem}.png")
+    assert len(seen_notebooks) == 5
+
+
+def test_index_is_readable_on_a_phone(browser, run_dir):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    text = _check_page(page, run_dir / "index.html", "index-phone.png")
+    assert "潮安" in text
+    # the page itself does not scroll sideways; only the table wrapper may
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
