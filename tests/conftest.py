@@ -76,6 +76,7 @@ def run_notebook(tmp_path, sample_dir, configs_dir, monkeypatch):
         try:
             pm.execute_notebook(str(NOTEBOOKS / f"{stem}.ipynb"), str(out), parameters=params,
                                 kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
+                                execution_timeout=300, start_timeout=120,
                                 kernel_manager_class=batch.ipc_kernel_manager_class(sockets))
         finally:
             shutil.rmtree(sockets, ignore_errors=True)
