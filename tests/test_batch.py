@@ -176,3 +176,14 @@ def test_parameters_reach_notebooks_as_values_not_code(tmp_path):
     for job in manifest["jobs"]:
         assert job["status"] == "ok", job["error"]
         assert job["results"]["branch"] == job["branch"]
+
+
+def test_relative_output_folder_keeps_results_in_the_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    manifest = batch.run(branches=["潮安"], notebooks=["ok"], data_dir=".", out="reports",
+                         notebooks_dir=TEST_NOTEBOOKS, config_dir=".", workers=1, progress=False)
+    (job,) = manifest["jobs"]
+    assert job["results"]["headline"] == "潮安 ok"
+    assert Path(manifest["run_dir"]).is_absolute()
+    assert (Path(manifest["run_dir"]) / "潮安" / "ok.json").exists()
+    assert not (TEST_NOTEBOOKS / "reports").exists()

@@ -645,7 +645,7 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
     import papermill  # noqa: F401
 
     if only_failed:
-        run_dir = Path(only_failed)
+        run_dir = Path(only_failed).resolve()
         manifest_path = run_dir / "manifest.json"
         if not manifest_path.exists():
             raise BatchError(f"{run_dir} is not a run directory (no manifest.json)")
@@ -674,7 +674,9 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         config_dir = Path(config_dir or DEFAULT_CONFIG_DIR).resolve()
         nb_paths = discover_notebooks(notebooks_dir, notebooks)
         branch_list = list(branches) if branches else discover_branches(data_dir)
-        run_id, run_dir = _new_run_dir(Path(out))
+        # Absolute: notebooks run with the notebooks folder as their working directory,
+        # so a relative results path would land beside the notebooks.
+        run_id, run_dir = _new_run_dir(Path(out).resolve())
         all_jobs = plan_jobs(run_dir, branch_list, nb_paths, data_dir=data_dir, config_dir=config_dir,
                              lang=lang)
         todo = list(all_jobs)
