@@ -891,3 +891,28 @@ def test_load_input_finds_any_supported_ending(tmp_path):
     with pytest.raises(DataError, match=r"no tickets file in .* \(looked for tickets.parquet, tickets.csv, "
                                         r"tickets.xlsx\)"):
         data.load_input(tmp_path, "tickets", "tickets")
+
+
+def test_branch_load_sets_aside_other_branches_broken_rows(tmp_path):
+    path = tmp_path / "hall_survey.csv"
+    path.write_text("月份,分公司,营业厅,样本量,满意数\n"
+                    "2008-01,潮安,庵埠,300,280\n"
+                    "2008-01,饶平,黄冈,300,330\n"      # row 3: 饶平's row is broken
+                    "2008-01,潮安,彩塘,200,190\n", encoding="utf-8")
+    with pytest.raises(DataError, match="row 3"):
+        data.load(path, "survey")
+    chaoan = data.load(path, "survey", branch="潮安")
+    assert chaoan["hall"].tolist() == ["庵埠", "彩塘"]
+    assert chaoan.attrs["excluded_rows"] == 1
+    assert "row 3" in chaoan.attrs["excluded_problems"][0]
+    # the branch whose rows are broken still gets the error, naming its row
+    with pytest.raises(DataError, match=r"hall_survey.csv row 3, column 满意数/satisfied: 330 is more than"):
+        data.load(path, "survey", branch="饶平")
+    assert data.load_input(tmp_path, "hall_survey", "survey", branch="潮安")["responses"].sum() == 500
+
+
+def test_branch_load_still_raises_on_file_level_problems(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("月份,分公司,样本量\n2008-01,潮安,300\n", encoding="utf-8")
+    with pytest.raises(DataError, match="missing a result column"):
+        data.load(path, "survey", branch="潮安")

@@ -104,3 +104,12 @@ def test_errors_carry_every_problem():
     assert err.summary.startswith("survey.csv") and err.problems == ["row 3: x", "row 4: y"]
     assert str(err) == "survey.csv is not valid survey data: 2 problems found\n  - row 3: x\n  - row 4: y"
     assert str(ConfigError("bad.yaml: 1 problem")) == "bad.yaml: 1 problem"
+
+
+def test_excluded_note_names_the_rows_set_aside():
+    clean = pd.DataFrame({"a": [1]})
+    assert report.excluded_note(clean, None)._repr_html_() == ""
+    broken = pd.DataFrame({"a": [1]})
+    broken.attrs.update(excluded_rows=2, excluded_problems=["s.csv row 3: x", "s.csv row 9: y"])
+    text = report.excluded_note(clean, broken, lang="en")._repr_html_()
+    assert "2 rows of other branches" in text and "s.csv row 3: x; s.csv row 9: y" in text

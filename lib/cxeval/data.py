@@ -323,9 +323,12 @@ class _Problems:
         self.src = src
         self.groups: dict[tuple, _Group] = {}
         self.count = 0
+        self.file_level = False                          # a problem of the whole file
+        self.bad_rows = np.zeros(len(src.frame), bool)   # rows with a problem
 
     def file(self, text: str):
         self.count += 1
+        self.file_level = True
         self.groups[("file", len(self.groups))] = _Group("", [f"{self.src.name}: {text}"])
 
     def rows_label(self, positions) -> str:
@@ -347,6 +350,7 @@ class _Problems:
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
         if len(positions) == 0:
             return
+        self.bad_rows[positions] = True
         self.count += len(positions)
         group = self.groups.setdefault((column, key), _Group(f"column {column}"))
         shown = positions[:MAX_PROBLEMS_PER_COLUMN]
@@ -359,6 +363,8 @@ class _Problems:
         """Report repeated keys: ``groups`` is (positions, text) per key shown, ``hidden``
         the number of further repeated keys."""
         group = self.groups.setdefault((where, "duplicate"), _Group(where, unit="repeated values"))
+        # repeated keys are a problem of the file as a whole: which copy is right is unknown
+        self.file_level = True
         for positions, text in groups:
             group.lines.append(f"{self.src.name} {self.rows_label(positions)}, {where}: {text}")
         group.more += hidden
@@ -747,7 +753,10 @@ class _Validator:
             n = self.problems.count
             summary = (f"{self.src.name} is not valid {self.schema.kind} data: {n:,} "
                        f"problem{'s' if n != 1 else ''} found")
-            raise DataError(summary, self.problems.lines())
+            error = DataError(summary, self.problems.lines())
+            error.bad_rows = self.problems.bad_rows
+            error.file_level = self.problems.file_level
+            raise error
         return self.assemble(per_response)
 
     def match_headers(self):
@@ -965,7 +974,40 @@ def _count_dtype(values: pd.Series) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- public API
-def load(source, kind: str, *, sheet=None) -> pd.DataFrame:
+def _branch_header(src: _Source, kind: str) -> str | None:
+    """The header of the file's branch column (``unit`` for scores), if it has one."""
+    wanted = "unit" if kind == "scores" else "branch"
+    for header in src.frame.columns:
+        if schemas.match_header(header, kind) == wanted:
+            return header
+    return None
+
+
+def _load_for_branch(src: _Source, kind: str, branch: str, error: DataError) -> pd.DataFrame:
+    """Load a file with problems for one branch, when none of its problems is that branch's.
+
+    A province-wide file with one branch's rows broken should not stop every other
+    branch's report: rows with problems are set aside when they all belong to other
+    branches, and the result says so in ``attrs["excluded_problems"]``. Problems of the
+    file as a whole (missing columns, repeated ids) or in the branch's own rows re-raise.
+    """
+    header = _branch_header(src, kind)
+    if header is None or getattr(error, "file_level", True) or not hasattr(error, "bad_rows"):
+        raise error
+    names = src.frame[header].astype("string").str.strip()
+    mine = (names == str(branch).strip()).fillna(False).to_numpy(bool)
+    if (error.bad_rows & mine).any():
+        raise error
+    keep = ~error.bad_rows
+    subset = _Source(src.name, src.frame[keep].reset_index(drop=True), np.asarray(src.rows)[keep],
+                     src.row_word, None if src.index is None else src.index[keep])
+    result = _Validator(subset, schemas.SCHEMAS[kind]).run()
+    result.attrs["excluded_problems"] = list(error.problems)
+    result.attrs["excluded_rows"] = int(error.bad_rows.sum())
+    return result
+
+
+def load(source, kind: str, *, sheet=None, branch=None) -> pd.DataFrame:
     """Read and validate one input file (or DataFrame) of a given kind.
 
     Parameters
@@ -978,6 +1020,13 @@ def load(source, kind: str, *, sheet=None) -> pd.DataFrame:
         ``"scores"``, ``"subscribers"``, ``"actions"``.
     sheet : str or int, optional
         Excel only: sheet name or 0-based position. Default: the first sheet.
+    branch : str, optional
+        The branch a report is for. A file whose problems all lie in rows of *other*
+        branches then loads without those rows (a province-wide file with one branch's
+        rows broken does not stop every other branch's report); the problems set aside
+        are in ``attrs["excluded_problems"]`` and their count in ``attrs["excluded_rows"]``.
+        Problems of the file as a whole (missing columns, repeated ids) or in this
+        branch's rows still raise.
 
     Returns
     -------
@@ -1017,7 +1066,12 @@ def load(source, kind: str, *, sheet=None) -> pd.DataFrame:
         text = f"kind must be one of {', '.join(map(repr, schemas.KINDS))}; got {kind!r}"
         raise UnknownKindError(text, [text])
     src = _read(source, kind, sheet)
-    return _Validator(src, schemas.SCHEMAS[kind]).run()
+    try:
+        return _Validator(src, schemas.SCHEMAS[kind]).run()
+    except DataError as error:
+        if branch is None:
+            raise
+        return _load_for_branch(src, kind, branch, error)
 
 
 _PLURALS = {"branch": "branches", "category": "categories", "status": "statuses"}
@@ -1054,7 +1108,8 @@ def locate(data_dir, name: str) -> Path | None:
     return None
 
 
-def load_input(data_dir, name: str, kind: str, *, required: bool = True) -> pd.DataFrame | None:
+def load_input(data_dir, name: str, kind: str, *, required: bool = True,
+               branch: str | None = None) -> pd.DataFrame | None:
     """Load the input file ``name`` (any supported ending) of ``kind`` from ``data_dir``.
 
     Parameters
@@ -1068,6 +1123,8 @@ def load_input(data_dir, name: str, kind: str, *, required: bool = True) -> pd.D
     required : bool
         If False, a missing file gives None instead of an error (optional inputs such as
         the brand survey).
+    branch : str, optional
+        The branch the report is for; see :func:`load`.
 
     Raises
     ------
@@ -1080,7 +1137,7 @@ def load_input(data_dir, name: str, kind: str, *, required: bool = True) -> pd.D
             return None
         looked = ", ".join(f"{name}{s}" for s in INPUT_SUFFIXES)
         raise DataError(f"no {name} file in {data_dir} (looked for {looked})")
-    return load(path, kind)
+    return load(path, kind, branch=branch)
 
 
 def describe(df: pd.DataFrame, kind: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 __all__ = [
     "fmt_pct", "fmt_pp", "fmt_num", "fmt_int", "fmt_p", "fmt_duration", "tr",
-    "mask_id", "mask_text", "headline", "note", "table", "record", "record_table", "HTML",
+    "mask_id", "mask_text", "headline", "note", "excluded_note", "table", "record", "record_table", "HTML",
 ]
 
 
@@ -175,6 +175,29 @@ def headline(cards: Iterable[Mapping[str, Any]], *, sentence: str | None = None)
 def note(text: str) -> HTML:
     """A plain-language reading of a chart or table, as an escaped paragraph."""
     return HTML(_CARD_CSS + f'<p class="cx-note">{html.escape(str(text))}</p>')
+
+
+def excluded_note(*frames, lang: str = "zh") -> HTML:
+    """A warning naming the rows of other branches set aside as invalid, or nothing.
+
+    :func:`cxeval.data.load` with ``branch=`` loads a file whose problems all lie in
+    other branches' rows without those rows; the reader must know the comparison figures
+    leave them out. Frames that are None or excluded nothing add nothing.
+    """
+    problems: list[str] = []
+    rows = 0
+    for frame in frames:
+        if frame is None:
+            continue
+        rows += int(frame.attrs.get("excluded_rows", 0))
+        problems.extend(frame.attrs.get("excluded_problems", []))
+    if not rows:
+        return HTML("")
+    shown = "; ".join(problems[:3]) + (" …" if len(problems) > 3 else "")
+    text = tr(f"注意：其他分公司有 {rows:,} 行数据有误，已从比较中剔除（{shown}）。请修正后重新运行。",
+              f"Note: {rows:,} rows of other branches have errors and are left out of the comparisons "
+              f"({shown}). Fix them and run again.", lang)
+    return HTML(_CARD_CSS + f'<p class="cx-note" style="border-left-color:#e0a100">{html.escape(text)}</p>')
 
 
 def table(df, *, formats: Mapping[str, Any] | None = None, labels: Mapping[str, str] | None = None,

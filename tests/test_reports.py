@@ -1,0 +1,76 @@
+"""The real notebooks through the batch: a corrupt branch, a rerun, and privacy of the output."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cxeval import cli
+
+pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture
+def data_copy(sample_dir, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(sample_dir, folder)
+    return folder
+
+
+def test_corrupt_branch_fails_alone_and_only_failed_completes_it(data_copy, tmp_path, capsys):
+    survey_path = data_copy / "hall_survey.csv"
+    good = survey_path.read_bytes()
+    survey = pd.read_csv(survey_path)
+    row = survey.index[survey["branch"] == "饶平"][0]
+    survey.loc[row, "satisfied"] = survey.loc[row, "responses"] + 12   # more satisfied than asked
+    survey.to_csv(survey_path, index=False)
+    excel_row = row + 2                                                  # header is row 1
+
+    args = ["run", "--branches", "潮安", "饶平", "--notebooks", "01", "--data", str(data_copy),
+            "--out", str(tmp_path / "reports"), "--workers", "2", "--no-progress"]
+    assert cli.main(args) == 1
+    (run_dir,) = (tmp_path / "reports").iterdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    jobs = {j["branch"]: j for j in manifest["jobs"]}
+    assert jobs["潮安"]["status"] == "ok"
+    assert jobs["饶平"]["status"] == "failed"
+    assert f"row {excel_row}" in jobs["饶平"]["error"] and "satisfied" in jobs["饶平"]["error"]
+    index = (run_dir / "index.html").read_text(encoding="utf-8")
+    assert 'class="failed"' in index and f"row {excel_row}" in index
+    # the other branch's report says which rows it left out
+    page = (run_dir / "潮安" / "01_baseline.html").read_text(encoding="utf-8")
+    assert f"row {excel_row}" in page and "已从比较中剔除" in page
+
+    survey_path.write_bytes(good)                                        # the user fixes the file
+    assert cli.main(["run", "--only-failed", str(run_dir), "--no-progress"]) == 0
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert [j["status"] for j in manifest["jobs"]] == ["ok", "ok"]
+    assert 'class="failed"' not in (run_dir / "index.html").read_text(encoding="utf-8")
+    assert "succeeded" in capsys.readouterr().out
+
+
+def test_no_customer_number_appears_unmasked_in_any_output(sample_dir, tmp_path):
+    tickets = pd.read_parquet(sample_dir / "tickets.parquet", columns=["customer_id", "summary"])
+    numbers = set(tickets["customer_id"].astype(str))
+    numbers |= set(re.findall(r"1[3-9]\d{9}", " ".join(tickets["summary"].astype(str))))
+    assert len(numbers) > 1000
+    args = ["run", "--branches", "潮安", "--notebooks", "02", "05", "--data", str(sample_dir),
+            "--out", str(tmp_path / "reports"), "--workers", "2", "--no-progress", "--format", "html", "xlsx"]
+    assert cli.main(args) == 0
+    (run_dir,) = (tmp_path / "reports").iterdir()
+    outputs = [p for p in run_dir.rglob("*") if p.suffix in (".html", ".json", ".ipynb")]
+    assert len(outputs) >= 7
+    for path in outputs:
+        found = set(re.findall(r"(?<!\d)1[3-9]\d{9}(?!\d)", path.read_text(encoding="utf-8"))) & numbers
+        assert not found, f"{path.name} shows unmasked numbers: {sorted(found)[:3]}"
+    import openpyxl
+
+    book = openpyxl.load_workbook(run_dir / "潮安" / "潮安.xlsx", read_only=True)
+    cells = " ".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row)
+    assert "****" in cells
+    assert not set(re.findall(r"(?<!\d)1[3-9]\d{9}(?!\d)", cells)) & numbers
