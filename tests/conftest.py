@@ -83,3 +83,23 @@ def run_notebook(tmp_path, sample_dir, configs_dir, monkeypatch):
         return json.loads(results.read_text(encoding="utf-8")) if results.exists() else {}
 
     return _run
+
+
+def report_outputs(path):
+    """Outputs of an executed notebook, checked to read well as a report.
+
+    No error, no stderr (stray warnings), no printed text, and no raw repr: every result
+    is a chart, a formatted table or a note (text/html or image/png).
+    """
+    import nbformat
+
+    executed = nbformat.read(str(path), as_version=4)
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    errors = [o for o in outputs if o.get("output_type") == "error"]
+    assert not errors, [f"{o['ename']}: {o['evalue']}" for o in errors]
+    assert not [o for o in outputs if o.get("name") == "stderr"], "stray warnings in the report"
+    assert not [o for o in outputs if o.get("output_type") == "stream"], "printed text in the report"
+    raw = [o for o in outputs if o.get("output_type") in ("execute_result", "display_data")
+           and not {"text/html", "image/png", "application/vnd.jupyter.widget-view+json"} & set(o.get("data", {}))]
+    assert not raw, [str(o.get("data", {}).get("text/plain", ""))[:80] for o in raw]
+    return outputs

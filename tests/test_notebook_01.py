@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from conftest import NOTEBOOKS
+from conftest import NOTEBOOKS, report_outputs
 
 STEM = "01_baseline"
 BATCH_PARAMETERS = ("branch", "data_dir", "config_dir", "lang", "results_path")
@@ -32,15 +32,6 @@ def _library_numbers(sample_dir, branch, target=0.95):
                              competitor=sample.COMPETITOR_SEGMENTS, target=sample.LEAD_TARGET)
     return st, below, lead
 
-
-def _outputs(path):
-    import nbformat
-
-    executed = nbformat.read(path, as_version=4)
-    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o.get("output_type") == "error"]
-    assert not [o for o in outputs if o.get("name") == "stderr"], "stray warnings in the report"
-    return outputs
 
 
 def _texts(outputs) -> str:
@@ -96,7 +87,7 @@ def test_chaoan_report_records_the_library_numbers(run_notebook, sample_dir, tmp
     assert [row[0] for row in table["rows"]] == monthly["period"].tolist()
     assert [row[3] for row in table["rows"]] == pytest.approx(monthly["rate"].tolist(), abs=1e-12)
     assert len(tables["halls_below_target"]["rows"]) == len(below)
-    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     html = _texts(outputs)
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 3   # panels, chart, funnel
     assert "潮安 没有品牌与竞争对手满意度调查数据" in html                 # the no-data section
@@ -122,7 +113,7 @@ def test_guizhou_report_has_lead_table_and_explorer(run_notebook, sample_dir, tm
     assert results["province_spread"] == pytest.approx(summary["best_value"]
                                                        - summary["worst_value"], abs=1e-12)
     assert results["all_branches_meet_lead"] == summary["all_meet_target"]
-    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     html = _texts(outputs)
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 4   # + the lead chart
     assert "Province: own brands" in html and "spread" in html
@@ -148,7 +139,7 @@ def test_rates_only_data_and_a_branch_without_data(run_notebook, sample_dir, tmp
     shutil.copy(sample_dir / "brand_survey.csv", folder / "brand_survey.csv")
 
     results = run_notebook(STEM, branch="潮安", data_dir=str(folder), explorer=False, lang="en")
-    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     html = _texts(outputs)
     monthly = pd.read_csv(folder / "hall_survey.csv").groupby("period")["rate"].mean() / 100
     assert results["current_rate"] == pytest.approx(monthly.iloc[-1], abs=1e-9)
@@ -158,6 +149,6 @@ def test_rates_only_data_and_a_branch_without_data(run_notebook, sample_dir, tmp
     results = run_notebook(STEM, branch="汕头", explorer=False, lang="en")
     assert results["current_rate"] is None and results["n_halls_below_target"] is None
     assert (results["headline_en"], results["status"]) == ("no survey data", "none")
-    html = _texts(_outputs(tmp_path / f"{STEM}.ipynb"))
+    html = _texts(report_outputs(tmp_path / f"{STEM}.ipynb"))
     assert "No hall survey data for 汕头" in html
     assert "No brand and competitor survey for 汕头" in html

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from conftest import NOTEBOOKS
+from conftest import NOTEBOOKS, report_outputs
 
 STEM = "02_root_cause_pareto"
 BATCH_PARAMETERS = ("branch", "data_dir", "config_dir", "lang", "results_path")
@@ -29,19 +29,6 @@ def _library_numbers(sample_dir, configs_dir, branch, lang="zh", before="2010-07
     priorities = rootcause.prioritise(data.load(sample_dir / "causes.csv", "causes"))
     return vital, shift, priorities
 
-
-def _outputs(path):
-    import nbformat
-
-    executed = nbformat.read(path, as_version=4)
-    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o.get("output_type") == "error"]
-    assert not [o for o in outputs if o.get("name") == "stderr"], "stray warnings in the report"
-    raw = [o for o in outputs if o.get("output_type") in ("execute_result", "display_data")
-           and not {"text/html", "image/png"} & set(o.get("data", {}))]
-    assert not raw, f"raw reprs in the report: {raw}"
-    assert not [o for o in outputs if o.get("output_type") == "stream"], "printed text in the report"
-    return outputs
 
 
 def test_parameters_cell_declares_what_the_batch_passes():
@@ -67,7 +54,7 @@ def test_notebook_for_a_branch_with_tickets(run_notebook, sample_dir, configs_di
     from cxeval import sample
 
     results = run_notebook(STEM, branch="潮安")
-    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 4  # fishbone, 2 Paretos, shift
     vital, shift, _ = _library_numbers(sample_dir, configs_dir, "潮安")
     assert results["branch"] == "潮安"
@@ -106,7 +93,7 @@ def test_notebook_in_english_and_without_tickets(run_notebook, tmp_path):
     assert results["shift_p_value"] is None
     assert (results["headline_en"], results["status"]) == ("no complaint tickets", "none")
     assert results["tables"]["pareto_by_sub_item"]["rows"] == []
-    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "不存在的分公司 has no complaint tickets in 2010-07: there is nothing to rank." in html
     assert "No data for 2010-07: the two periods cannot be compared." in html

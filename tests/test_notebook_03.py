@@ -12,7 +12,7 @@ from html import escape
 
 import pytest
 
-from conftest import NOTEBOOKS
+from conftest import NOTEBOOKS, report_outputs
 
 STEM = "03_pilot_vs_rollout"
 BATCH_PARAMETERS = ("branch", "data_dir", "config_dir", "lang", "results_path")
@@ -26,19 +26,6 @@ def _library(sample_dir, branch):
                                 pilot_start=sample.PILOT_START, rollout_start=sample.ROLLOUT_START)
     return pilot.evaluate(design, target=0.95)
 
-
-def _outputs(path):
-    import nbformat
-
-    executed = nbformat.read(path, as_version=4)
-    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o.get("output_type") == "error"]
-    assert not [o for o in outputs if o.get("name") == "stderr"], "stray warnings in the report"
-    # No raw reprs: every result is a chart, a formatted table or a note.
-    plain_only = [o for o in outputs if o.get("output_type") in ("execute_result", "display_data")
-                  and set(o.get("data", {})) == {"text/plain"}]
-    assert not plain_only, [o["data"]["text/plain"][:80] for o in plain_only]
-    return outputs
 
 
 def _html(outputs):
@@ -66,14 +53,11 @@ def test_notebook_is_committed_without_outputs():
 
 
 @pytest.mark.notebook
-def test_notebook_for_the_pilot_branch(run_notebook, sample_dir, tmp_path, monkeypatch):
+def test_notebook_for_the_pilot_branch(run_notebook, sample_dir, tmp_path):
     from cxeval import sample
 
-    # Kernels inherit MPLBACKEND=Agg from conftest; drop it so the kernel uses the inline
-    # backend as in a batch run and the charts end up in the outputs.
-    monkeypatch.delenv("MPLBACKEND", raising=False)
     results = run_notebook(STEM, branch="潮安")
-    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     # trends, methods, event study, ITS, rollout
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 5
     ev = _library(sample_dir, "潮安")
@@ -112,7 +96,7 @@ def test_notebook_for_the_pilot_branch(run_notebook, sample_dir, tmp_path, monke
 def test_notebook_for_a_branch_without_pilot(run_notebook, tmp_path, monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)
     results = run_notebook(STEM, branch="贵阳", lang="en")
-    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 1  # the branch's own trend
     assert results["has_pilot"] is False and results["branch"] == "贵阳"
     assert results["did_effect"] is None and results["sustained"] is None

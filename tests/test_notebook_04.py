@@ -12,14 +12,12 @@ import nbformat
 import papermill as pm
 import pytest
 
+from conftest import report_outputs
+
 from cxeval import data, kpi
 
 STEM = "04_kpi_scorecard"
 
-
-def _outputs(path):
-    nb = nbformat.read(path, as_version=4)
-    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
 
 
 def test_parameters_cell(notebooks_dir):
@@ -66,7 +64,7 @@ def test_branch_with_scores(run_notebook, sample_dir, configs_dir, tmp_path):
     assert {row[unit]: row[total_col] for row in ranked["rows"]} == totals["total"].to_dict()
     items = tables["item_scores"]
     assert [row[0] for row in items["rows"]] == [it.id for it in card.items]
-    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     assert not [o for o in outputs if o.output_type in ("stream", "error")]  # no stray warnings
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 3
 
@@ -78,7 +76,7 @@ def test_branch_without_scores(run_notebook, tmp_path):
     assert results["total"] is None and results["rank"] is None and results["n_units"] == 0
     assert (results["headline_en"], results["status"]) == ("no scorecard data", "none")
     assert "tables" not in results
-    outputs = _outputs(tmp_path / f"{STEM}.ipynb")
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     assert not [o for o in outputs if o.output_type in ("stream", "error")]
     html = json.dumps([o.get("data", {}).get("text/html", "") for o in outputs], ensure_ascii=False)
     assert "No scorecard data for this branch" in html

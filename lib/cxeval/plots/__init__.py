@@ -17,7 +17,7 @@ import os
 
 import matplotlib
 
-__all__ = ["theme", "font_family", "PALETTE", "STATUS_COLORS", "target_line", "wrap_label"]
+__all__ = ["theme", "font_family", "PALETTE", "STATUS_COLORS", "target_line", "wrap_label", "no_data"]
 
 #: Named colours used across every chart and the HTML index.
 PALETTE = {
@@ -113,6 +113,17 @@ def target_line(ax, target: float, *, label: str | None = None, orientation: str
         ax.axvline(target, **kwargs)
     else:
         raise ValueError(f"orientation must be 'h' or 'v', got {orientation!r}")
+    return ax
+
+
+def no_data(ax, lang: str = "zh"):
+    """Mark an empty chart "无数据 / No data" (no ticks) and return ``ax``."""
+    from cxeval.report import tr
+
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.text(0.5, 0.5, tr("无数据", "No data", lang), transform=ax.transAxes,
+            ha="center", va="center", color=PALETTE["neutral"])
     return ax
 
 

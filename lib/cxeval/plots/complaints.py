@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxeval.plots import no_data
+
 __all__: list[str] = ["plot_sla_funnel", "plot_on_time_trend", "plot_fcr_trend",
                       "plot_repeat_trend", "plot_campaign_status"]
 
@@ -36,13 +38,6 @@ def _require(data: pd.DataFrame, columns, what: str) -> None:
         raise DataError(f"{what} needs column(s) {', '.join(map(repr, missing))}; "
                         f"columns present: {', '.join(map(str, data.columns))}")
 
-
-def _no_data(ax, lang: str):
-    ax.text(0.5, 0.5, _tr("无数据", "No data", lang), ha="center", va="center",
-            transform=ax.transAxes, color="#4a5563")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    return ax
 
 
 def _limit_text(minutes: float, lang: str) -> str:
@@ -78,7 +73,7 @@ def plot_sla_funnel(table: pd.DataFrame, *, lang: str = "zh", ax=None, title: st
         raise ValueError("plot_sla_funnel needs one row per step: pass sla(...) without by=")
     ax = _axes(ax, figsize=(8.0, 0.55 * len(table) + 1.6))
     if table.empty or table["tickets"].sum() == 0:
-        return _no_data(ax, lang)
+        return no_data(ax, lang)
     names = [f"{(zh if lang == 'zh' else en)} ≤{_limit_text(m, lang)}"
              for zh, en, m in zip(table["step_zh"], table["step_en"], table["limit_minutes"])]
     y = np.arange(len(table))[::-1]
@@ -146,7 +141,7 @@ def plot_on_time_trend(data: pd.DataFrame, *,
     labels = {**default, **(labels or {})}
     ax = _axes(ax)
     if data.empty or data[columns].notna().sum().sum() == 0:
-        return _no_data(ax, lang)
+        return no_data(ax, lang)
     rows = data.sort_values("period")
     periods = rows["period"].astype("str").tolist()
     x = np.arange(len(periods))
@@ -194,7 +189,7 @@ def plot_fcr_trend(data: pd.DataFrame, *, margin: float = 0.05, lang: str = "zh"
     _require(data, ["period", "fcr", "provincial_fcr"], "plot_fcr_trend")
     ax = _axes(ax)
     if data.empty or data["fcr"].notna().sum() == 0:
-        return _no_data(ax, lang)
+        return no_data(ax, lang)
     rows = data.sort_values("period")
     periods = rows["period"].astype("str").tolist()
     x = np.arange(len(periods))
@@ -241,7 +236,7 @@ def plot_repeat_trend(data: pd.DataFrame, *, campaign_table: pd.DataFrame | None
     _require(data, ["period", "threshold", "complaints"], "plot_repeat_trend")
     ax = _axes(ax)
     if data.empty:
-        return _no_data(ax, lang)
+        return no_data(ax, lang)
     periods = sorted(data["period"].astype("str").unique())
     thresholds = sorted(data["threshold"].unique())
     width = 0.8 / len(thresholds)
@@ -297,7 +292,7 @@ def plot_campaign_status(table: pd.DataFrame, *, lang: str = "zh", ax=None,
     periods = sorted(table["period"].unique())
     ax = _axes(ax, figsize=(8.0, 0.6 * max(len(targets), 1) + 1.4))
     if table.empty:
-        return _no_data(ax, lang)
+        return no_data(ax, lang)
     label_col = "label_zh" if lang == "zh" else "label_en"
     labels = table.drop_duplicates("target").set_index("target")[label_col]
     for row in table.itertuples(index=False):  # one cell per target and month (a few dozen)

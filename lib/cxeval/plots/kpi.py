@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxeval.plots import no_data
+
 __all__: list[str] = ["plot_points_lost", "plot_rank", "plot_period_trend"]
 
 
@@ -22,16 +24,6 @@ def _require(data, columns, what):
         raise DataError(f"data must be a {what} result; missing columns: {', '.join(missing)}; "
                         f"columns are: {', '.join(map(str, data.columns))}")
 
-
-def _no_data(ax, lang):
-    from cxeval import report
-    from cxeval.plots import PALETTE
-
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.text(0.5, 0.5, report.tr("无数据", "No data", lang), transform=ax.transAxes,
-            ha="center", va="center", color=PALETTE["neutral"])
-    return ax
 
 
 def plot_points_lost(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: str | None = None):
@@ -76,7 +68,7 @@ def plot_points_lost(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: st
     if title:
         ax.set_title(title)
     if data.empty:
-        return _no_data(ax, lang)
+        return no_data(ax, lang)
 
     y = np.arange(len(data))[::-1]
     maxp = data["max_points"].to_numpy(dtype=float)
@@ -138,7 +130,7 @@ def plot_rank(data: pd.DataFrame, *, unit: str, ax=None, value: str = "total", l
         ax.set_title(title)
     shown = data[data[value].notna()].sort_values(value, ascending=False, kind="stable")
     if shown.empty:
-        return _no_data(ax, lang)
+        return no_data(ax, lang)
     x = np.arange(len(shown))
     colors = [PALETTE["primary"] if u == unit else PALETTE["secondary"] for u in shown["unit"]]
     values = shown[value].to_numpy(dtype=float)
@@ -183,7 +175,7 @@ def plot_period_trend(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: s
     if title:
         ax.set_title(title)
     if data.empty:
-        return _no_data(ax, lang)
+        return no_data(ax, lang)
     periods = list(dict.fromkeys(data["period"]))
     pos = {p: i for i, p in enumerate(periods)}
     for label, part in data.groupby("label", sort=False):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxeval.plots import no_data
+
 __all__: list[str] = ["plot_pilot_trends", "plot_event_study", "plot_its", "plot_rollout",
                       "plot_methods"]
 
@@ -59,16 +61,6 @@ def _intervention_line(ax, x: float, label: str, level: int = 0) -> None:
                 bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.0})
 
 
-def _no_data(ax, lang):
-    from cxeval import report
-    from cxeval.plots import PALETTE
-
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.text(0.5, 0.5, report.tr("无数据", "No data", lang), transform=ax.transAxes,
-            ha="center", va="center", color=PALETTE["neutral"])
-    return ax
-
 
 def plot_pilot_trends(trends: pd.DataFrame, *, by: str = "group", target: float | None = None,
                       interventions: dict | None = None, labels: dict | None = None,
@@ -117,7 +109,7 @@ def plot_pilot_trends(trends: pd.DataFrame, *, by: str = "group", target: float 
     if title:
         ax.set_title(title)
     if trends.empty:
-        return _no_data(ax, lang)
+        return no_data(ax, lang)
     periods = sorted(trends["period"].unique().tolist())
     position = {p: i for i, p in enumerate(periods)}
     others = iter(["primary", "highlight", "good", "secondary", "warn", "bad", "neutral"])
@@ -182,7 +174,7 @@ def plot_event_study(table: pd.DataFrame, *, lang: str = "zh", title: str | None
         ax.set_title(title)
     data = table.dropna(subset=["estimate"]).sort_values("event_time")
     if data.empty:
-        return _no_data(ax, lang)
+        return no_data(ax, lang)
     x = data["event_time"].to_numpy(float)
     est = data["estimate"].to_numpy(float) * 100
     ref = data["reference"].to_numpy(bool)
@@ -309,7 +301,7 @@ def plot_rollout(result, *, lang: str = "zh", title: str | None = None):
         fig.suptitle(title)
     waves = result.by_wave
     if waves.empty:
-        _no_data(left, lang)
+        no_data(left, lang)
     else:
         y = np.arange(len(waves))[::-1]
         est = waves["estimate"].to_numpy(float) * 100
@@ -325,7 +317,7 @@ def plot_rollout(result, *, lang: str = "zh", title: str | None = None):
         left.grid(axis="y", visible=False)
     events = result.by_event_time.dropna(subset=["estimate"])
     if events.empty:
-        _no_data(right, lang)
+        no_data(right, lang)
     else:
         x = events["event_time"].to_numpy(float)
         right.fill_between(x, events["ci_low"].to_numpy(float) * 100,
@@ -375,7 +367,7 @@ def plot_methods(table: pd.DataFrame, *, lang: str = "zh", title: str | None = N
     if title:
         ax.set_title(title)
     if table.empty:
-        return _no_data(ax, lang)
+        return no_data(ax, lang)
     y = np.arange(len(table))[::-1]
     colors = np.where(table["uses_comparison"].to_numpy(bool), PALETTE["primary"],
                       PALETTE["neutral"])
