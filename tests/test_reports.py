@@ -74,3 +74,18 @@ def test_no_customer_number_appears_unmasked_in_any_output(sample_dir, tmp_path)
     cells = " ".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row)
     assert "****" in cells
     assert not set(re.findall(r"(?<!\d)1[3-9]\d{9}(?!\d)", cells)) & numbers
+
+
+def test_ticket_summary_with_script_is_escaped_in_the_report(data_copy, tmp_path):
+    tickets = pd.read_parquet(data_copy / "tickets.parquet")
+    mine = tickets["branch"] == "潮安"
+    tickets.loc[mine, "summary"] = '<script>alert("x")</script>话费有误，联系电话：13912345678'
+    tickets.to_parquet(data_copy / "tickets.parquet", index=False)
+    args = ["run", "--branches", "潮安", "--notebooks", "05", "--data", str(data_copy),
+            "--out", str(tmp_path / "reports"), "--workers", "1", "--no-progress"]
+    assert cli.main(args) == 0
+    (run_dir,) = (tmp_path / "reports").iterdir()
+    page = (run_dir / "潮安" / "05_complaint_handling.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert" in page            # shown, as text
+    assert '<script>alert("x")</script>' not in page  # never as markup
+    assert "139****5678" in page and "13912345678" not in page
