@@ -348,7 +348,6 @@ def _short_error(exc: BaseException) -> str:
 
 def _execute_job(job_dict: dict, timeout: float | None) -> dict:
     """Run one job: papermill into a temporary file, rename, export HTML. Returns the job."""
-    import nbformat
     import papermill as pm
 
     job = Job(**job_dict)
@@ -381,15 +380,12 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
         job.ipynb = final_nb.name
     if error is None:
         try:
-            nb = nbformat.read(str(final_nb), as_version=4)
-            job.duration_s = round(time.perf_counter() - start, 3)
             results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.exists() else {}
             # key tables stay in the sidecar (for --format xlsx), not in the manifest
             results.pop("tables", None)
             job.results = results
             meta = f"cxeval {__version__} · {_dt.datetime.now():%Y-%m-%d %H:%M}"
             export_html(final_nb, final_html, title=title, meta=meta)
-            del nb
             job.status = "ok"
             job.html = final_html.name
         except BaseException as exc:  # noqa: BLE001
@@ -655,10 +651,8 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         lang = previous.get("lang", lang)
         formats = previous.get("formats", formats)
         all_jobs = []
+        nb_dir = Path(previous.get("notebooks_dir") or notebooks_dir or DEFAULT_NOTEBOOKS_DIR)
         for entry in previous["jobs"]:
-            entry = dict(entry)
-            source = Path(entry.pop("source", "") or "")
-            nb_dir = Path(previous.get("notebooks_dir") or notebooks_dir or DEFAULT_NOTEBOOKS_DIR)
             source = nb_dir / f"{entry['notebook']}.ipynb"
             directory = Path(entry["parameters"]["results_path"]).parent
             all_jobs.append(Job(source=str(source), directory=str(directory), **{
