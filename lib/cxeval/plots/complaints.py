@@ -253,8 +253,9 @@ def plot_repeat_trend(data: pd.DataFrame, *, campaign_table: pd.DataFrame | None
                 gx = [periods.index(p) - 0.4 + width * (i + 0.5) for p in goal["period"]
                       if p in periods]
                 gy = goal[goal["period"].isin(periods)]["goal"].to_numpy()
-                ax.plot(gx, gy, linestyle="--", marker="_", markersize=12, color=PALETTE["target"],
-                        linewidth=1.2, label=_tr(f"目标轨迹（≥{t}次）", f"Trajectory ({t}+)", lang))
+                # each trajectory in its bars' colour, so the two can be told apart
+                ax.plot(gx, gy, linestyle="--", marker="_", markersize=12, color=color,
+                        linewidth=1.4, label=_tr(f"目标轨迹（≥{t}次）", f"Trajectory ({t}+)", lang))
     _month_ticks(ax, periods, lang)
     ax.set_ylabel(_tr("投诉量（件）", "Complaints", lang))
     ax.legend(frameon=False, fontsize=8)
