@@ -29,7 +29,7 @@ sample: $(STAMP)
 	$(BIN)/cxeval sample --out data/sample
 
 reports: $(STAMP) sample
-	$(BIN)/cxeval run --data data/sample --out reports --workers $(WORKERS)
+	$(BIN)/cxeval run --plan projects/sample.yaml --out reports --workers $(WORKERS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -778,17 +778,23 @@ def test_index_entry_status_from_target_stability_and_noise():
     assert baseline.index_entry(meets) == {"headline": "98.7%（目标 95%）", "headline_en": "98.7% (target 95%)",
                                            "status": "good"}
     assert baseline.index_entry({**meets, "stable": False})["status"] == "warn"   # special causes
+    # A signal above the centre line is the improvement the project wanted: not a warning.
+    assert baseline.index_entry({**meets, "stable": False, "signals_above": ["2008-10"],
+                                 "signals_below": []})["status"] == "good"
+    fell = baseline.index_entry({**meets, "stable": False, "signals_above": [], "signals_below": ["2008-10"]})
+    assert (fell["status"], fell["reason"]) == ("warn", "过程不稳定：2008-10 信号（低于中心线）")
     # 283/300 = 94.3%: Wilson upper limit 96.1% reaches 95% -> a miss within noise
     within = {"current_rate": 283 / 300, "target": 0.95, "meets_target": False,
               "ci_high": baseline.rates(pd.DataFrame({"period": ["m"], "responses": [300], "satisfied": [283]}),
                                         "period")["ci_high"].iloc[0], "stable": True}
     assert within["ci_high"] > 0.95
-    assert baseline.index_entry(within) == {"headline": "94.3%（目标 95%）", "headline_en": "94.3% (target 95%)",
-                                            "status": "warn"}
+    assert baseline.index_entry({**within, "current_period": "2008-12"}) == {
+        "headline": "94.3%（目标 95%）", "headline_en": "94.3% (target 95%)", "status": "warn",
+        "reason": "2008-12 未达目标，但差距在抽样误差之内", "reason_en": "2008-12 below the target, within sampling noise"}
     # 270/300 = 90.0%: the whole interval is under 95% -> bad, stable or not
     clearly = {"current_rate": 0.9, "target": 0.95, "meets_target": False, "ci_high": 0.928, "stable": True}
-    assert baseline.index_entry(clearly) == {"headline": "90.0%（目标 95%）", "headline_en": "90.0% (target 95%)",
-                                             "status": "bad"}
+    assert baseline.index_entry(clearly)["status"] == "bad"
+    assert baseline.index_entry(clearly)["reason_en"].endswith("clearly below the target (the whole interval under it)")
     assert baseline.index_entry({**meets, "target": 0.955})["headline_en"] == "98.7% (target 95.5%)"
     assert baseline.index_entry(None) == {"headline": "无满意度数据", "headline_en": "no survey data",
                                           "status": "none"}

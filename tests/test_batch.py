@@ -15,8 +15,17 @@ from conftest import ROOT
 TEST_NOTEBOOKS = ROOT / "tests" / "notebooks"
 
 
+def _data_naming(folder, branches):
+    """A data folder whose subscribers file names ``branches`` (the batch checks names against it)."""
+    import pandas as pd
+
+    pd.DataFrame({"branch": list(branches), "period": "2010-01", "subscribers": 1000}).to_csv(
+        Path(folder) / "subscribers.csv", index=False)
+
+
 def _run(tmp_path, branches, notebooks, **kwargs):
     kwargs.setdefault("workers", 2)
+    _data_naming(tmp_path, branches)
     return batch.run(branches=branches, notebooks=notebooks, data_dir=tmp_path, out=tmp_path / "reports",
                      notebooks_dir=TEST_NOTEBOOKS, config_dir=tmp_path, progress=False, **kwargs)
 
@@ -65,6 +74,7 @@ def test_cli_exit_codes_and_only_failed(tmp_path, monkeypatch):
     from cxeval import cli
 
     monkeypatch.setattr(batch, "DEFAULT_NOTEBOOKS_DIR", TEST_NOTEBOOKS)
+    _data_naming(tmp_path, ["潮安", "bad"])
     args = ["run", "--branches", "潮安", "bad", "--notebooks", "fail_on_bad", "--data", str(tmp_path),
             "--out", str(tmp_path / "reports"), "--workers", "2", "--no-progress"]
     assert cli.main(args) == 1
@@ -180,6 +190,7 @@ def test_parameters_reach_notebooks_as_values_not_code(tmp_path):
 
 def test_relative_output_folder_keeps_results_in_the_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    _data_naming(tmp_path, ["潮安"])
     manifest = batch.run(branches=["潮安"], notebooks=["ok"], data_dir=".", out="reports",
                          notebooks_dir=TEST_NOTEBOOKS, config_dir=".", workers=1, progress=False)
     (job,) = manifest["jobs"]

@@ -871,7 +871,10 @@ def test_latest_period_and_default_top_repeaters():
 
 def test_index_entry(limits):
     # _actual's latest statuses: 2 met, 3 on track, 1 off track -> bad
-    assert c.index_entry(c.campaign(_actual(), limits)) == {
-        "headline": "2/6 项活动目标达标", "headline_en": "2 of 6 campaign targets met", "status": "bad"}
+    entry = c.index_entry(c.campaign(_actual(), limits))
+    off = c.campaign(_actual(), limits).latest().query("status == 'off_track'")
+    assert len(off) == 1
+    assert entry == {"headline": "2/6 项活动目标达标", "headline_en": "2 of 6 campaign targets met", "status": "bad",
+                     "reason": "进度落后：" + off["label_zh"].iloc[0], "reason_en": "off track: " + off["label_en"].iloc[0]}
     assert c.index_entry(c.campaign(_actual().iloc[:0], limits)) == {
         "headline": "无投诉数据", "headline_en": "no complaint data", "status": "none"}

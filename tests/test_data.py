@@ -128,7 +128,7 @@ def test_label_rejects_unknown_column_and_lang():
 
 def test_schema_lists_kinds_when_unknown():
     with pytest.raises(ValueError, match=r"kind must be one of 'survey', 'tickets', 'causes', "
-                                         r"'scores', 'subscribers', 'actions'; got 'survy'"):
+                                         r"'scores', 'subscribers', 'actions', 'pilots'; got 'survy'"):
         schemas.schema("survy")
 
 
@@ -149,7 +149,9 @@ def test_contracts_of_design_md():
     assert schemas.SCHEMAS["causes"].required == ("bone", "cause")
     assert schemas.SCHEMAS["scores"].required == ("unit", "period", "item", "value")
     assert schemas.SCHEMAS["subscribers"].required == ("branch", "period", "subscribers")
-    assert schemas.SCHEMAS["actions"].names == ("cause", "action", "owner", "due", "status")
+    assert schemas.SCHEMAS["actions"].names == ("branch", "cause", "action", "owner", "due", "status")
+    assert schemas.SCHEMAS["actions"].required == ("cause", "action", "owner", "due", "status")
+    assert schemas.SCHEMAS["pilots"].required == ("branch", "hall", "pilot_start")
 
 
 # =========================================================================== readers
@@ -570,7 +572,7 @@ def test_two_columns_with_the_same_meaning(tmp_path):
 def test_unknown_kind_lists_the_kinds(tmp_path):
     path = write(tmp_path / "survey.csv", SURVEY_ZH)
     expected = (r"kind must be one of 'survey', 'tickets', 'causes', 'scores', 'subscribers', "
-                r"'actions'; got 'surveys'")
+                r"'actions', 'pilots'; got 'surveys'")
     with pytest.raises(DataError, match=expected):
         data.load(path, "surveys")
     with pytest.raises(ValueError, match=expected):  # also a ValueError: a bad argument

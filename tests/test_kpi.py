@@ -959,14 +959,16 @@ def test_describe_short_boards_and_what_if(two_units):
 def test_index_entry_thirds_and_no_data(two_units):
     sc, scored = two_units
     assert kpi.index_entry(sc, sc.unit_summary(scored["zh"], unit="黔东南")) == \
-        {"headline": "15.7 分，第 2/2 名", "headline_en": "15.7 points, rank 2 of 2", "status": "warn"}
+        {"headline": "15.7 分，第 2/2 名", "headline_en": "15.7 points, rank 2 of 2", "status": "warn",
+         "reason": "排名居中（2 个单位的中间三分之一）", "reason_en": "middle third of the 2 units"}
     assert kpi.index_entry(sc, sc.unit_summary(scored["zh"], unit="毕节"))["status"] == "good"
     # Nine units: ranks 1-3 are the top third, 7-9 the bottom third (DOMAIN.md's nine Guizhou branches)
     statuses = [kpi.index_entry(sc, {"has_data": True, "total": 15.3, "rank": r, "n_units": 9})["status"]
                 for r in range(1, 10)]
     assert statuses == ["good"] * 3 + ["warn"] * 3 + ["bad"] * 3
     assert kpi.index_entry(sc, {"has_data": True, "total": 15.3, "rank": 7, "n_units": 9}) == \
-        {"headline": "15.3 分，第 7/9 名", "headline_en": "15.3 points, rank 7 of 9", "status": "bad"}
+        {"headline": "15.3 分，第 7/9 名", "headline_en": "15.3 points, rank 7 of 9", "status": "bad",
+         "reason": "排名靠后（9 个单位的后三分之一）", "reason_en": "bottom third of the 9 units"}
     # ties share the better rank: two units tied first of three are both top third
     assert kpi.index_entry(sc, {"has_data": True, "total": 18.0, "rank": 1, "n_units": 3})["status"] == "good"
     assert kpi.index_entry(sc, {"has_data": True, "total": 12.0, "rank": 3, "n_units": 3})["status"] == "bad"

@@ -17,14 +17,15 @@ STEM = "01_baseline"
 BATCH_PARAMETERS = ("branch", "data_dir", "config_dir", "lang", "results_path")
 
 
-def _library_numbers(sample_dir, branch, target=0.95):
+def _library_numbers(sample_dir, branch, target=0.95, freeze="2008-07"):
     from cxeval import baseline, data, sample
 
     survey = data.load(sample_dir / "hall_survey.csv", "survey")
     survey = survey[survey["branch"] == branch]
     brands = data.load(sample_dir / "brand_survey.csv", "survey")
-    # the notebook fixes the control limits on the baseline months (pilot from 2008-08)
-    st = baseline.status(survey, target=target, freeze="2008-07")
+    # the control limits are fixed on the baseline months given (the sample plan: to 2008-07,
+    # before the pilot), or on every month when none is given
+    st = baseline.status(survey, target=target, freeze=freeze)
     below = baseline.below_target(baseline.recent(survey, periods=3), "hall", target=target)
     lead = None
     if (brands["branch"] == branch).any():
@@ -60,7 +61,8 @@ def test_notebook_is_committed_without_outputs():
 
 @pytest.mark.notebook
 def test_chaoan_report_records_the_library_numbers(run_notebook, sample_dir, tmp_path):
-    results = run_notebook(STEM, branch="潮安", lang="zh", explorer=False)
+    # as the sample's run plan sets it for the Chaozhou branches
+    results = run_notebook(STEM, branch="潮安", lang="zh", explorer=False, baseline_end="2008-07")
     st, below, lead = _library_numbers(sample_dir, "潮安")
     assert lead is None
     assert results["branch"] == "潮安"
@@ -94,6 +96,7 @@ def test_chaoan_report_records_the_library_numbers(run_notebook, sample_dir, tmp
     assert "12 个月中有" in html or "全部 12 个月" in html                # the reading sentence
     assert "application/vnd.jupyter.widget-view+json" not in json.dumps(
         [o.get("data", {}) for o in outputs])                              # static output
+    assert "控制限基准期 2008-01 – 2008-07（运行计划或参数指定）" in html          # the setting used
 
 
 @pytest.mark.notebook
@@ -101,7 +104,7 @@ def test_guizhou_report_has_lead_table_and_explorer(run_notebook, sample_dir, tm
     from cxeval import sample
 
     results = run_notebook(STEM, branch="遵义", lang="en")     # explorer left at True
-    st, below, lead = _library_numbers(sample_dir, "遵义")
+    st, below, lead = _library_numbers(sample_dir, "遵义", freeze=None)
     summary = lead.summary()
     row = lead.table.set_index("branch").loc["遵义"]
     assert results["current_rate"] == pytest.approx(st["current_rate"], abs=1e-12)
@@ -119,6 +122,7 @@ def test_guizhou_report_has_lead_table_and_explorer(run_notebook, sample_dir, tm
     assert "Province: own brands" in html and "spread" in html
     widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert len(widgets) == 1                                               # the explorer
+    assert "baseline period of the control limits 2008-01 – 2008-12 (every month in the data)" in html
 
 
 @pytest.mark.notebook
@@ -146,9 +150,15 @@ def test_rates_only_data_and_a_branch_without_data(run_notebook, sample_dir, tmp
     assert results["laney"] is None and isinstance(results["stable"], bool)
     assert "A funnel plot needs responses and satisfied counts" in html
 
-    results = run_notebook(STEM, branch="汕头", explorer=False, lang="en")
-    assert results["current_rate"] is None and results["n_halls_below_target"] is None
-    assert (results["headline_en"], results["status"]) == ("no survey data", "none")
-    html = _texts(report_outputs(tmp_path / f"{STEM}.ipynb"))
-    assert "No hall survey data for 汕头" in html
-    assert "No brand and competitor survey for 汕头" in html
+    # 贵阳 is in the brand survey but not in the hall survey: the report does not apply
+    import papermill as pm
+
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        run_notebook(STEM, branch="贵阳", data_dir=str(folder), explorer=False, lang="en")
+    assert err.value.ename == "NotApplicable"
+    assert err.value.evalue == "贵阳 没有满意度调查数据。\n贵阳 has no satisfaction survey data."
+    # a branch in no file at all is a mistake, not "no data"
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        run_notebook(STEM, branch="潮州", explorer=False)
+    assert err.value.ename == "DataError"
+    assert "branch '潮州' appears in no input file" in err.value.evalue and "did you mean 潮安?" in err.value.evalue

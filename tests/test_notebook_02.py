@@ -53,7 +53,9 @@ def test_notebook_is_committed_without_outputs():
 def test_notebook_for_a_branch_with_tickets(run_notebook, sample_dir, configs_dir, tmp_path):
     from cxeval import sample
 
-    results = run_notebook(STEM, branch="潮安")
+    # the months and the register date of the sample's run plan
+    results = run_notebook(STEM, branch="潮安", period_before="2010-07", period_after="2010-11",
+                           as_of="2008-12-31")
     outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 4  # fishbone, 2 Paretos, shift
     vital, shift, _ = _library_numbers(sample_dir, configs_dir, "潮安")
@@ -71,9 +73,10 @@ def test_notebook_for_a_branch_with_tickets(run_notebook, sample_dir, configs_di
     # customer files, 2008-10-31 "3-minute" standard.
     assert results["actions_overdue"] == 3
     # index entry, derived here from the library's vital few and test
+    changed = "措施后分布有变化" if shift.p_value < 0.05 else "措施后分布无明显变化"
     assert results["headline"] == (f"关键少数 {vital['n_vital']}/{vital['n_categories']} 项占 "
-                                   f"{vital['share'] * 100:.1f}%")
-    assert results["status"] == ("good" if shift.p_value < 0.05 else "warn")
+                                   f"{vital['share'] * 100:.1f}%，{changed}")
+    assert results["status"] == "none"   # a Pareto has no target: no colour on the index
     # key tables for the Excel export
     tables = results["tables"]
     assert set(tables) == {"pareto_by_sub_item", "pareto_shift"}
@@ -86,15 +89,43 @@ def test_notebook_for_a_branch_with_tickets(run_notebook, sample_dir, configs_di
 
 
 @pytest.mark.notebook
-def test_notebook_in_english_and_without_tickets(run_notebook, tmp_path):
-    results = run_notebook(STEM, branch="不存在的分公司", lang="en")
-    assert results["tickets_before"] == 0 and results["tickets_after"] == 0
-    assert results["vital_few"] == [] and results["vital_few_share"] is None
-    assert results["shift_p_value"] is None
-    assert (results["headline_en"], results["status"]) == ("no complaint tickets", "none")
-    assert results["tables"]["pareto_by_sub_item"]["rows"] == []
+def test_notebook_in_english_takes_its_months_from_the_data(run_notebook, sample_dir, configs_dir, tmp_path):
+    import pandas as pd
+
+    results = run_notebook(STEM, branch="贵阳", lang="en")
+    # no period given: the earliest and the latest complete month of the tickets (2010-01, 2010-12)
+    opened = pd.read_parquet(sample_dir / "tickets.parquet", columns=["branch", "opened_at"])
+    month = opened.loc[opened["branch"] == "贵阳", "opened_at"].dt.strftime("%Y-%m")
+    assert (results["tickets_before"], results["tickets_after"]) == ((month == "2010-01").sum(),
+                                                                     (month == "2010-12").sum())
+    vital, shift, _ = _library_numbers(sample_dir, configs_dir, "贵阳", lang="en", before="2010-01",
+                                       after="2010-12")
+    assert results["vital_few"] == vital["categories"]
+    assert results["shift_p_value"] == pytest.approx(shift.p_value)
+    # the action register is 潮安's: 贵阳's report shows none of it
+    assert results["key_factors_without_action"] == 6 and results["actions_overdue"] == 0
     outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
-    assert "不存在的分公司 has no complaint tickets in 2010-07: there is nothing to rank." in html
-    assert "No data for 2010-07: the two periods cannot be compared." in html
-    assert html.count("Nothing to show: there is no data.") == 2  # vital-few and shift tables
+    assert ("month before 2010-01 (the earliest complete month in the data); month after 2010-12 (the "
+            "latest complete month in the data); action register checked on 2010-12-31") in html
+    assert "三道防线" not in html
+
+
+@pytest.mark.notebook
+def test_branch_without_tickets_is_not_applicable(run_notebook, sample_dir, tmp_path):
+    import shutil
+
+    import pandas as pd
+    import papermill as pm
+
+    folder = tmp_path / "data"
+    shutil.copytree(sample_dir, folder)
+    tickets = pd.read_parquet(folder / "tickets.parquet")
+    tickets[tickets["branch"] != "饶平"].to_parquet(folder / "tickets.parquet", index=False)
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        run_notebook(STEM, branch="饶平", data_dir=str(folder))
+    assert err.value.ename == "NotApplicable"
+    assert err.value.evalue == "饶平 没有投诉工单数据。\n饶平 has no complaint tickets data."
+    with pytest.raises(pm.PapermillExecutionError) as err:    # periods outside the data are refused
+        run_notebook(STEM, branch="潮安", data_dir=str(folder), period_before="2024-07")
+    assert err.value.ename == "DataError" and "the tickets have no month 2024-07" in err.value.evalue

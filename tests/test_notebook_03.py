@@ -37,8 +37,9 @@ def test_parameters_cell_declares_what_the_batch_passes():
 
     declared = pm.inspect_notebook(str(NOTEBOOKS / f"{STEM}.ipynb"))
     assert set(BATCH_PARAMETERS) <= set(declared)
-    for name, default in (("target", "0.95"), ("pilot_hall", '"庵埠"'), ("pilot_start", '"2008-08"'),
-                          ("rollout_start", '"2008-09"')):
+    # the pilot comes from the plan or the pilot register, never from a sample default
+    for name, default in (("target", "0.95"), ("pilot_hall", '""'), ("pilot_start", '""'),
+                          ("rollout_start", '""')):
         assert declared[name]["default"] == default and declared[name]["help"], name
 
 
@@ -94,14 +95,15 @@ def test_notebook_for_the_pilot_branch(run_notebook, sample_dir, tmp_path):
 
 @pytest.mark.notebook
 def test_notebook_for_a_branch_without_pilot(run_notebook, tmp_path, monkeypatch):
+    import papermill as pm
+
     monkeypatch.delenv("MPLBACKEND", raising=False)
-    results = run_notebook(STEM, branch="贵阳", lang="en")
-    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
-    assert sum("image/png" in o.get("data", {}) for o in outputs) == 1  # the branch's own trend
-    assert results["has_pilot"] is False and results["branch"] == "贵阳"
-    assert results["did_effect"] is None and results["sustained"] is None
-    assert (results["headline"], results["headline_en"], results["status"]) == ("无试点", "no pilot", "none")
-    assert "tables" not in results
-    html = _html(outputs)
-    assert "No pilot in this branch: 贵阳 has no pilot hall 庵埠." in html
-    assert html.count("No pilot in this branch: this section does not apply.") == 6
+    with pytest.raises(pm.PapermillExecutionError) as err:   # nothing in pilots.csv for 贵阳
+        run_notebook(STEM, branch="贵阳", lang="en")
+    assert err.value.ename == "NotApplicable"
+    assert "No pilot is declared for 贵阳" in err.value.evalue
+    # a pilot declared (by the plan) that the survey cannot support is an error, not "no pilot"
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        run_notebook(STEM, branch="贵阳", pilot_hall="庵埠", pilot_start="2008-08")
+    assert err.value.ename == "DataError"
+    assert "贵阳: the declared pilot (庵埠, from 2008-08) cannot be evaluated" in err.value.evalue

@@ -24,7 +24,7 @@ def test_parameters_cell(notebooks_dir):
     params = pm.inspect_notebook(str(notebooks_dir / f"{STEM}.ipynb"))
     for name in ("branch", "data_dir", "config_dir", "lang", "results_path", "config"):
         assert name in params
-    assert params["config"]["default"] == '"guizhou_2006_quarterly.yaml"'
+    assert params["config"]["default"] == '""'   # a scheme is the plan's choice, not a sample default
 
 
 def test_notebook_is_committed_without_outputs(notebooks_dir):
@@ -37,7 +37,7 @@ def test_notebook_is_committed_without_outputs(notebooks_dir):
 
 @pytest.mark.notebook
 def test_branch_with_scores(run_notebook, sample_dir, configs_dir, tmp_path):
-    results = run_notebook(STEM, branch="黔东南")
+    results = run_notebook(STEM, branch="黔东南", config="guizhou_2006_quarterly.yaml")
     card = kpi.Scorecard.from_yaml(configs_dir / "guizhou_2006_quarterly.yaml")
     scored = card.score(data.load(sample_dir / "kpi_scores.csv", "scores"))
     totals = card.totals(scored).set_index("unit")
@@ -71,12 +71,14 @@ def test_branch_with_scores(run_notebook, sample_dir, configs_dir, tmp_path):
 
 @pytest.mark.notebook
 def test_branch_without_scores(run_notebook, tmp_path):
-    results = run_notebook(STEM, branch="潮安", lang="en")
-    assert results["has_data"] is False
-    assert results["total"] is None and results["rank"] is None and results["n_units"] == 0
-    assert (results["headline_en"], results["status"]) == ("no scorecard data", "none")
-    assert "tables" not in results
-    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
-    assert not [o for o in outputs if o.output_type in ("stream", "error")]
-    html = json.dumps([o.get("data", {}).get("text/html", "") for o in outputs], ensure_ascii=False)
-    assert "No scorecard data for this branch" in html
+    import papermill as pm
+
+    # 潮安 has no KPI scores in the sample: with a scheme chosen, the report does not apply
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        run_notebook(STEM, branch="潮安", lang="en", config="guizhou_2006_quarterly.yaml")
+    assert err.value.ename == "NotApplicable"
+    assert err.value.evalue == "潮安 没有考核得分数据。\n潮安 has no KPI scores data."
+    # no scheme chosen at all
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        run_notebook(STEM, branch="黔东南")
+    assert err.value.ename == "NotApplicable" and "No scorecard is chosen for 黔东南" in err.value.evalue

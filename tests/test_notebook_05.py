@@ -93,10 +93,12 @@ def test_notebook_05_records_library_numbers_and_masks_phones(run_notebook, tmp_
 
 
 @pytest.mark.notebook
-def test_notebook_05_branch_without_tickets(run_notebook):
-    results = run_notebook(STEM, branch="北京", lang="en")
-    assert results["tickets"] == 0
-    assert results["statuses"] == {} and results["top_repeaters"] == []
+def test_notebook_05_branch_not_in_the_data(run_notebook):
+    import papermill as pm
+
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        run_notebook(STEM, branch="北京", lang="en")
+    assert err.value.ename == "DataError" and "branch '北京' appears in no input file" in err.value.evalue
 
 
 def test_phone_scan_catches_an_unmasked_number(tmp_path):

@@ -578,15 +578,18 @@ def test_index_entry_vital_few_and_shift_status():
     observed = np.array([[BEFORE.get(c, 0) for c in cats], [AFTER.get(c, 0) for c in cats]])
     assert stats.chi2_contingency(observed).pvalue < 0.05
     # Hand: 120 + 80 + 50 = 250 of 280 = 89.3% after three of the four sub-items with tickets
-    assert pareto.index_entry(table, shift) == {"headline": "关键少数 3/4 项占 89.3%",
-                                                "headline_en": "vital few: 3 of 4 sub-items, 89.3%",
-                                                "status": "good"}
+    # A Pareto has no target: the index shows it without a colour, the shift in words.
+    assert pareto.index_entry(table, shift) == {"headline": "关键少数 3/4 项占 89.3%，措施后分布有变化",
+                                                "headline_en": "vital few: 3 of 4 sub-items, 89.3%, mix "
+                                                               "changed after the actions",
+                                                "status": "none"}
     same = pareto_shift(before, _rows(BEFORE), "category")   # identical mix: p = 1
     assert same.p_value == pytest.approx(1.0)
-    assert pareto.index_entry(table, same)["status"] == "warn"
+    assert pareto.index_entry(table, same)["headline"].endswith("措施后分布无明显变化")
     empty = pd.DataFrame({"category": pd.Series([], dtype="str")})
     no_after = pareto_shift(before, empty, "category")        # no test without tickets after
-    assert math.isnan(no_after.p_value) and pareto.index_entry(table, no_after)["status"] == "warn"
+    assert math.isnan(no_after.p_value)
+    assert pareto.index_entry(table, no_after)["headline_en"].endswith("no clear change after the actions")
     assert pareto.index_entry(pareto_table(empty, "category"), pareto_shift(empty, empty, "category")) == \
         {"headline": "无投诉工单", "headline_en": "no complaint tickets", "status": "none"}
     with pytest.raises(ValueError, match=r"alpha must be a share greater than 0 and at most 1 \(e.g. 0.05 for 5%\), got 5.0"):

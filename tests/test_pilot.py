@@ -696,7 +696,9 @@ def test_index_entry_effect_rollout_and_status():
     assert pilot.index_entry(_evaluation(rollout=True)) == {
         "headline": "试点 +3.3 pp，推广后保持", "headline_en": "pilot +3.3 pp, rollout held", "status": "good"}
     assert pilot.index_entry(_evaluation(rollout=True, branch_held=False)) == {
-        "headline": "试点 +3.3 pp，推广后未保持", "headline_en": "pilot +3.3 pp, rollout not held", "status": "bad"}
+        "headline": "试点 +3.3 pp，推广后未保持", "headline_en": "pilot +3.3 pp, rollout not held", "status": "bad",
+        "reason": "试点开始后有月份明确低于目标",
+        "reason_en": "a month after the pilot start is clearly below the target"}
     assert pilot.index_entry(_evaluation(rollout=False)) == {
         "headline": "试点 +3.3 pp，未推广，试点保持", "headline_en": "pilot +3.3 pp, no rollout, pilot held",
         "status": "good"}
@@ -707,9 +709,11 @@ def test_index_entry_effect_rollout_and_status():
     # an interval across zero: the data cannot tell -> warn; below zero -> bad
     unclear = pilot.index_entry(_evaluation(rollout=True, effect=0.008, ci=(-0.011, 0.027)))
     assert unclear == {"headline": "试点 +0.8 pp，推广后保持", "headline_en": "pilot +0.8 pp, rollout held",
-                       "status": "warn"}
+                       "status": "warn", "reason": "双重差分效果的区间包含零：数据尚不能证明试点有效",
+                       "reason_en": "the DiD interval includes zero: the data cannot yet show the pilot worked"}
     worse = pilot.index_entry(_evaluation(rollout=True, effect=-0.031, ci=(-0.052, -0.010)))
     assert worse["headline_en"] == "pilot -3.1 pp, rollout held" and worse["status"] == "bad"
+    assert worse["reason_en"] == "the DiD interval is below zero: the pilot lowered satisfaction"
     with pytest.raises(TypeError, match="evaluation must be an evaluate\\(\\) result, got dict"):
         pilot.index_entry({})
 

@@ -51,7 +51,7 @@ def test_corrupt_branch_fails_alone_and_only_failed_completes_it(data_copy, tmp_
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert [j["status"] for j in manifest["jobs"]] == ["ok", "ok"]
     assert 'class="failed"' not in (run_dir / "index.html").read_text(encoding="utf-8")
-    assert "succeeded" in capsys.readouterr().out
+    assert "2 reports, 0 not applicable, 0 failed" in capsys.readouterr().out
 
 
 def test_no_customer_number_appears_unmasked_in_any_output(sample_dir, tmp_path):
@@ -89,3 +89,97 @@ def test_ticket_summary_with_script_is_escaped_in_the_report(data_copy, tmp_path
     assert "&lt;script&gt;alert" in page            # shown, as text
     assert '<script>alert("x")</script>' not in page  # never as markup
     assert "139****5678" in page and "13912345678" not in page
+
+
+def _shift_years(folder: Path, years: dict) -> None:
+    """Move every date of the sample's files by whole years, as another year's data would be."""
+    def period(s, n):
+        return s.astype(str).str.replace(r"^(\d{4})", lambda m: str(int(m.group(1)) + n), regex=True)
+
+    for name, n in years.items():
+        path = folder / name
+        if path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            for col in frame.columns:
+                if col.endswith("_at"):
+                    frame[col] = frame[col] + pd.DateOffset(years=n)
+            frame.to_parquet(path, index=False)
+            continue
+        frame = pd.read_csv(path, dtype=str)
+        for col in ("period", "pilot_start", "rollout_start", "due"):
+            if col in frame:
+                frame[col] = period(frame[col].fillna(""), n).replace("", None)
+        frame.to_csv(path, index=False)
+
+
+def test_data_of_another_year_gives_reports_with_no_parameter(sample_dir, tmp_path):
+    """Shifted to 2024, the notebooks take their months from the data, not from the sample."""
+    from cxeval import complaints, data, pilot
+
+    folder = tmp_path / "data2024"
+    shutil.copytree(sample_dir, folder)
+    _shift_years(folder, {"hall_survey.csv": 16, "pilots.csv": 16, "actions.csv": 16,
+                          "tickets.parquet": 14, "subscribers.csv": 14})
+    args = ["run", "--branches", "潮安", "--notebooks", "02", "03", "05", "--data", str(folder),
+            "--out", str(tmp_path / "reports"), "--workers", "2", "--no-progress"]
+    assert cli.main(args) == 0
+    (run_dir,) = (tmp_path / "reports").iterdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    jobs = {j["notebook"]: j for j in manifest["jobs"]}
+    assert [j["status"] for j in manifest["jobs"]] == ["ok", "ok", "ok"], [j["error"] for j in manifest["jobs"]]
+
+    # 02: the earliest and the latest complete month of the tickets, counted by hand here
+    tickets = pd.read_parquet(folder / "tickets.parquet", columns=["branch", "opened_at"])
+    mine = tickets[tickets["branch"] == "潮安"]["opened_at"].dt.strftime("%Y-%m")
+    r02 = jobs["02_root_cause_pareto"]["results"]
+    assert (r02["tickets_before"], r02["tickets_after"]) == ((mine == "2024-01").sum(), (mine == "2024-12").sum())
+    assert r02["tickets_before"] > 100
+    page = (run_dir / "潮安" / "02_root_cause_pareto.html").read_text(encoding="utf-8")
+    assert "措施前月份 2024-01（数据中最早的完整月份）" in page and "2010-07" not in page
+
+    # 03: the pilot from the register, 2024-08; the same effect as the 2008 sample gives
+    r03 = jobs["03_pilot_vs_rollout"]["results"]
+    survey = data.load(sample_dir / "hall_survey.csv", "survey")
+    original = pilot.evaluate(pilot.pilot_design(survey, branch="潮安", pilot_hall="庵埠", pilot_start="2008-08",
+                                                 rollout_start="2008-09"))
+    assert r03["did_effect"] == pytest.approx(original.did.effect, abs=1e-12)
+    page = (run_dir / "潮安" / "03_pilot_vs_rollout.html").read_text(encoding="utf-8")
+    assert "试点开始 2024-08（试点登记表 pilots）" in page
+
+    # 05: every ticket of the branch; the 2010 campaign's baseline month is said to be missing
+    r05 = jobs["05_complaint_handling"]["results"]
+    assert r05["tickets"] == len(mine)
+    assert r05["top_month"] == "2024-12"
+    page = (run_dir / "潮安" / "05_complaint_handling.html").read_text(encoding="utf-8")
+    assert "活动基线月 2010-07 不在数据范围（2024-01 至 2024-12）内" in page
+    assert complaints.complete_months(tickets) == ("2024-01", "2024-12")
+
+
+def test_sample_plan_makes_no_empty_report(tmp_path):
+    """The shipped plan: every planned report has something to say; the rest are n/a with a reason."""
+    from conftest import ROOT
+
+    args = ["run", "--plan", str(ROOT / "projects" / "sample.yaml"), "--branches", "潮安", "饶平", "贵阳",
+            "--out", str(tmp_path / "reports"), "--workers", "2", "--no-progress"]
+    assert cli.main(args) == 0
+    (run_dir,) = (tmp_path / "reports").iterdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    status = {(j["branch"], j["notebook"][:2]): j["status"] for j in manifest["jobs"]}
+    assert [k for k, v in status.items() if v == "n/a"] == [("潮安", "04"), ("饶平", "03"), ("饶平", "04"),
+                                                              ("贵阳", "03")]
+    for job in manifest["jobs"]:
+        if job["status"] == "n/a":
+            assert job["error"] and job["html"] is None
+            continue
+        assert job["status"] == "ok", job["error"]
+        assert job["results"]["status"] != "n/a" and job["results"]["headline"]
+        page = (run_dir / Path(job["parameters"]["results_path"]).parent.name / job["html"]).read_text(
+            encoding="utf-8")
+        assert "不适用" not in page, (job["branch"], job["notebook"])
+    # actions per branch: 潮安's register, none of it in 贵阳's report
+    r02 = {j["branch"]: j["results"] for j in manifest["jobs"] if j["notebook"] == "02_root_cause_pareto"}
+    assert r02["贵阳"]["key_factors_without_action"] == len(r02["贵阳"]["key_factors"]) == 6
+    assert r02["潮安"]["key_factors_without_action"] == 0
+    guiyang = (run_dir / "贵阳" / "02_root_cause_pareto.html").read_text(encoding="utf-8")
+    assert "三道防线" not in guiyang and "三道防线" in (run_dir / "潮安" / "02_root_cause_pareto.html").read_text(
+        encoding="utf-8")

@@ -83,7 +83,8 @@ def test_csv_files_are_utf8_without_bom_with_canonical_headers(sample_dir):
         "hall_survey.csv": "period,branch,hall,responses,satisfied",
         "brand_survey.csv": "period,branch,segment,responses,satisfied",
         "causes.csv": "bone,cause,cause_en,count",
-        "actions.csv": "cause,action,owner,due,status",
+        "actions.csv": "branch,cause,action,owner,due,status",
+        "pilots.csv": "branch,hall,pilot_start,rollout_start",
         "subscribers.csv": "branch,period,subscribers",
         "kpi_scores.csv": "unit,period,item,value",
     }
@@ -108,7 +109,7 @@ def test_module_docstring_documents_every_file():
 def test_every_file_loads_with_the_data_layer(sample_dir):
     data = pytest.importorskip("cxeval.data")
     expected = {"hall_survey.csv": 564, "brand_survey.csv": 162, "causes.csv": 21,
-                "actions.csv": 10, "subscribers.csv": 144, "kpi_scores.csv": 81}
+                "actions.csv": 10, "pilots.csv": 1, "subscribers.csv": 144, "kpi_scores.csv": 81}
     for name, kind in sample.FILES.items():
         df = data.load(sample_dir / name, kind)
         assert len(df) == expected.get(name, len(sample.tickets(0))), name

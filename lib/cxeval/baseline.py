@@ -1413,9 +1413,12 @@ def status(df, *, target=0.95, period="period", conf=0.95, freeze=None) -> dict:
     if diag is not None:
         out.update(overdispersed=diag["overdispersed"], laney=diag["overdispersed"],
                    chart="laney" if diag["overdispersed"] else "p")
+    flagged = chart[chart["signal"].astype(bool)]
     out.update(n_signals=int(chart["signal"].sum()),
                few_crossings=bool(chart["few_crossings"].any()),
-               stable=bool(not chart["signal"].any() and not chart["few_crossings"].any()))
+               stable=bool(not chart["signal"].any() and not chart["few_crossings"].any()),
+               signals_above=[str(p) for p in flagged.loc[flagged["rate"] > flagged["center"], period]],
+               signals_below=[str(p) for p in flagged.loc[flagged["rate"] <= flagged["center"], period]])
     return out
 
 
@@ -2056,31 +2059,46 @@ def key_numbers(st=None, *, below=None, lead_result=None, unit=None) -> dict:
     return out
 
 
+def freeze_setting(survey: pd.DataFrame, baseline_end: str = "", *, period: str = "period") -> dict:
+    """The baseline period the control limits are fixed on, for :func:`cxeval.report.settings_note`.
+
+    Empty ``baseline_end`` means every month in the data (the value shows the range).
+    """
+    periods = survey[period].dropna().astype(str)
+    span = f"{periods.min()} – {periods.max()}" if len(periods) else ""
+    value = f"{periods.min()} – {baseline_end}" if baseline_end and len(periods) else span
+    return {"name": "baseline_end", "value": value, "given": bool(baseline_end),
+            "label": ("控制限基准期", "baseline period of the control limits"),
+            "source": ("数据中的全部月份", "every month in the data")}
+
+
 def index_entry(st) -> dict[str, str]:
-    """What the batch index shows for this report: short headline in both languages and a status.
+    """What the batch index shows for this report: short headline, status and its reason.
 
     Parameters
     ----------
     st : dict or None
-        :func:`status` of the unit; None when it has no survey data.
+        :func:`status` of the unit; None without survey data (``status`` ``none``).
 
     Returns
     -------
     dict
         ``headline`` ("98.7%（目标 95%）"), ``headline_en`` ("98.7% (target 95%)") for the
-        latest period, and ``status``:
+        latest period, ``status`` and, for ``warn`` and ``bad``, ``reason`` / ``reason_en``:
 
-        - ``good``: the latest period meets the target and the control chart is stable;
-        - ``warn``: it meets the target but the chart signals special causes, or it misses
-          the target within sampling noise (the interval's upper end reaches the target);
+        - ``good``: the latest period meets the target and the control chart shows no
+          unfavourable signal (signals above the centre line are improvements: a rise
+          after a pilot is what the project wanted);
+        - ``warn``: it meets the target but the chart signals a fall or too few
+          crossings ("过程不稳定：2008-03 信号（低于中心线）"), or it misses the target within
+          sampling noise (the interval's upper end reaches the target);
         - ``bad``: it is clearly below the target (the whole interval under it; rates
-          without counts have no interval, so any miss is bad);
-        - ``none`` (grey on the index): no survey data ("无满意度数据" / "no survey data").
+          without counts have no interval, so any miss is bad).
 
     Examples
     --------
     >>> st = {"current_rate": 0.987, "target": 0.95, "meets_target": True, "ci_high": 0.99,
-    ...       "stable": True}
+    ...       "stable": True, "current_period": "2008-12"}
     >>> index_entry(st)
     {'headline': '98.7%（目标 95%）', 'headline_en': '98.7% (target 95%)', 'status': 'good'}
     """
@@ -2088,12 +2106,25 @@ def index_entry(st) -> dict[str, str]:
         return {"headline": "无满意度数据", "headline_en": "no survey data", "status": "none"}
     rate = report.fmt_pct(st["current_rate"])
     target = report.fmt_pct(st["target"], _target_digits(st["target"]))
+    entry = {"headline": f"{rate}（目标 {target}）", "headline_en": f"{rate} (target {target})"}
+    period = st.get("current_period", "")
+    below = list(st.get("signals_below") or [])
+    unstable = st.get("stable") is False and (below or st.get("few_crossings") or not st.get("signals_above"))
     if st["meets_target"]:
-        status = "warn" if st.get("stable") is False else "good"
-    else:
-        status = "warn" if st["ci_high"] >= st["target"] else "bad"
-    return {"headline": f"{rate}（目标 {target}）", "headline_en": f"{rate} (target {target})",
-            "status": status}
+        if not unstable:
+            return {**entry, "status": "good"}
+        if below:
+            months = "、".join(below[-3:])
+            zh, en = (f"过程不稳定：{months} 信号（低于中心线）",
+                      f"unstable process: signal in {', '.join(below[-3:])} (below the centre line)")
+        else:
+            zh, en = ("过程不稳定：中心线穿越过少", "unstable process: too few crossings of the centre line")
+        return {**entry, "status": "warn", "reason": zh, "reason_en": en}
+    if st["ci_high"] >= st["target"]:
+        return {**entry, "status": "warn", "reason": f"{period} 未达目标，但差距在抽样误差之内",
+                "reason_en": f"{period} below the target, within sampling noise"}
+    return {**entry, "status": "bad", "reason": f"{period} 明确低于目标（整个置信区间在目标之下）",
+            "reason_en": f"{period} clearly below the target (the whole interval under it)"}
 
 
 def _target_digits(target) -> int:

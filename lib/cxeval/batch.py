@@ -43,32 +43,26 @@ from pathlib import Path
 
 from cxeval import __version__
 from cxeval._io import atomic_write_text as _atomic_write_text
-from cxeval.errors import BatchError
-from cxeval.paths import CONFIG_DIR, NOTEBOOKS_DIR
+from cxeval.errors import BatchError, NotApplicable
+from cxeval.paths import CONFIG_DIR, NOTEBOOKS_DIR, SAMPLE_DIR
 
 __all__ = [
-    "Job", "run", "plan_jobs", "discover_branches", "discover_notebooks", "safe_name",
+    "Job", "run", "plan_jobs", "status_counts", "summary_line", "discover_branches", "discover_notebooks", "safe_name",
     "notebook_parameters", "export_html", "write_index", "render_index", "ipc_kernel_manager_class",
     "kernel_environment", "DEFAULT_NOTEBOOKS_DIR",
 ]
 
 DEFAULT_NOTEBOOKS_DIR = NOTEBOOKS_DIR
 DEFAULT_CONFIG_DIR = CONFIG_DIR
+DEFAULT_DATA_DIR = SAMPLE_DIR
 
 # Parameters every notebook must declare, and optional ones passed only when declared.
 REQUIRED_PARAMETERS = ("branch", "data_dir", "results_path")
 OPTIONAL_PARAMETERS = ("config_dir", "lang")
 #: Values the batch sets for notebook-specific switches when the notebook declares them.
 BATCH_OVERRIDES = {"explorer": False}
-
-# Files in a data folder that name branches, and the column holding the branch.
-_BRANCH_SOURCES = (
-    ("hall_survey", "survey", "branch"),
-    ("brand_survey", "survey", "branch"),
-    ("tickets", "tickets", "branch"),
-    ("kpi_scores", "scores", "unit"),
-    ("subscribers", "subscribers", "branch"),
-)
+#: Job statuses: ``n/a`` is a notebook that does not apply to the branch (reason in ``error``).
+OK, NOT_APPLICABLE, FAILED, INTERRUPTED = "ok", "n/a", "failed", "interrupted"
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
              *(f"LPT{i}" for i in range(1, 10))}
@@ -124,29 +118,19 @@ def discover_notebooks(notebooks_dir: str | os.PathLike | None = None,
 
 
 def discover_branches(data_dir: str | os.PathLike) -> list[str]:
-    """Branches named in a data folder's files, in order of first appearance.
+    """Branches named in a data folder's files (:func:`cxeval.data.find_branches`).
 
-    Reads only the branch column of ``hall_survey``, ``brand_survey``, ``tickets``,
-    ``kpi_scores`` and ``subscribers`` (CSV, Parquet or XLSX). A file that cannot be read
-    is skipped here: the notebooks report its problems for the branches it concerns.
+    Raises
+    ------
+    BatchError
+        The folder does not exist or names no branch.
     """
     from cxeval import data as cxdata
 
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise BatchError(f"data folder {data_dir} does not exist")
-    branches: list[str] = []
-    for stem, kind, column in _BRANCH_SOURCES:
-        path = cxdata.locate(data_dir, stem)
-        if path is None:
-            continue
-        try:
-            values = cxdata.load(path, kind)[column].dropna().astype(str).unique()
-        except Exception:  # noqa: BLE001 - a broken file must not stop discovery
-            continue
-        for value in values:
-            if value not in branches:
-                branches.append(value)
+    branches = cxdata.find_branches(data_dir)
     if not branches:
         raise BatchError(f"no branches found in {data_dir}: expected files such as hall_survey.csv "
                          "or tickets.parquet with a branch (分公司) column")
@@ -202,8 +186,12 @@ def _hash_inputs(data_dir: Path) -> dict:
 
 
 def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path], *, data_dir: Path,
-              config_dir: Path, lang: str) -> list[Job]:
+              config_dir: Path, lang: str, specs=None) -> list[Job]:
     """One job per branch and notebook, with the parameters each notebook declares.
+
+    ``specs`` (from :func:`cxeval.plan.resolve`) adds each job's plan and ``-p``
+    parameters, and marks the notebooks a plan leaves out as ``n/a`` with the reason;
+    without it every branch gets every notebook with its defaults.
 
     Raises
     ------
@@ -220,6 +208,7 @@ def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path],
         if missing:
             raise BatchError(f"notebook {nb.name} does not declare parameter(s) {', '.join(missing)} "
                              f"in its parameters cell (it declares: {', '.join(params) or 'none'})")
+    by_job = {(s.branch, Path(s.notebook)): s for s in specs or ()}
     for branch in branches:
         dirname = safe_name(branch)
         # Two branch names that clean to the same folder name must not share it.
@@ -235,9 +224,32 @@ def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path],
             params = {k: v for k, v in params.items()
                       if k in REQUIRED_PARAMETERS or k in declared[nb]}
             params.update({k: v for k, v in BATCH_OVERRIDES.items() if k in declared[nb]})
-            jobs.append(Job(branch=branch, notebook=nb.stem, source=str(nb), directory=str(directory),
-                            parameters=params, input_hashes=hashes))
+            spec = by_job.get((branch, Path(nb)))
+            job = Job(branch=branch, notebook=nb.stem, source=str(nb), directory=str(directory),
+                      parameters=params, input_hashes=hashes)
+            if spec is not None:
+                params.update(spec.parameters)
+                if spec.not_applicable:
+                    _mark_not_applicable(job, *spec.not_applicable, lang=lang)
+            jobs.append(job)
     return jobs
+
+
+def _mark_not_applicable(job: Job, zh: str, en: str, *, lang: str) -> None:
+    """Record a job as ``n/a``: the reason in ``error`` (run language) and in both languages."""
+    job.status = NOT_APPLICABLE
+    job.error = en if lang == "en" else zh
+    job.results = {"status": NOT_APPLICABLE, "headline": zh, "headline_en": en}
+    job.html = None
+
+
+def _not_applicable_reason(exc: BaseException) -> tuple[str, str] | None:
+    """(zh, en) when a notebook stopped with :class:`cxeval.errors.NotApplicable`."""
+    if getattr(exc, "ename", None) != "NotApplicable" and not isinstance(exc, NotApplicable):
+        return None
+    text = str(getattr(exc, "evalue", None) or exc).strip()
+    zh, _, en = text.partition("\n")
+    return zh.strip(), (en.strip() or zh.strip())
 
 
 # --------------------------------------------------------------------------- HTML export
@@ -378,16 +390,26 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
     if tmp_nb.exists():
         os.replace(tmp_nb, final_nb)
         job.ipynb = final_nb.name
-    if error is None:
+    lang = job.parameters.get("lang", "zh")
+    reason = _not_applicable_reason(error) if error is not None else None
+    if reason is not None:
+        # Not a report: nothing to export, and the index shows the reason instead of a link.
+        _mark_not_applicable(job, *reason, lang=lang)
+        error = None
+    elif error is None:
         try:
             results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.exists() else {}
             # key tables stay in the sidecar (for --format xlsx), not in the manifest
             results.pop("tables", None)
-            job.results = results
-            meta = f"cxeval {__version__} · {_dt.datetime.now():%Y-%m-%d %H:%M}"
-            export_html(final_nb, final_html, title=title, meta=meta)
-            job.status = "ok"
-            job.html = final_html.name
+            if results.get("status") == NOT_APPLICABLE:
+                _mark_not_applicable(job, results.get("headline", ""), results.get("headline_en", ""),
+                                     lang=lang)
+            else:
+                job.results = results
+                meta = f"cxeval {__version__} · {_dt.datetime.now():%Y-%m-%d %H:%M}"
+                export_html(final_nb, final_html, title=title, meta=meta)
+                job.status = OK
+                job.html = final_html.name
         except BaseException as exc:  # noqa: BLE001
             error = exc
     if error is not None:
@@ -437,12 +459,13 @@ body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;m
 background:#f5f7fa}main{max-width:1200px;margin:auto;padding:16px}h1{font-size:1.5em;margin:.4em 0}
 .meta{color:#5b6675;font-size:.9em}.wrap{overflow-x:auto}table{border-collapse:collapse;width:100%;
 background:#fff;box-shadow:0 1px 3px rgba(0,0,0,.08)}th,td{padding:8px 10px;border-bottom:1px solid #e3e8ef;
-text-align:left;vertical-align:top;font-size:.93em}th{background:#eef2f7;position:sticky;top:0}
+text-align:left;vertical-align:top;font-size:.93em}th{background:#eef2f7;position:sticky;top:0;white-space:nowrap}
 td.branch{font-weight:700;white-space:nowrap}a{color:#1f5fa8}.s{display:inline-block;width:.8em;height:.8em;
 border-radius:50%;margin-right:6px;vertical-align:middle}.good{background:#2e8b57}.bad{background:#c0392b}
-.warn{background:#e0a100}.none{background:#9aa5b1}.failed{color:#c0392b;font-weight:600}.err{color:#7a2a20;
+.warn{background:#e0a100}.none{background:transparent;border:1px solid #9aa5b1}.na{background:#c9d0d8}
+td.na{color:#6b7785;background:#f2f4f7}.why{display:block;color:#5b6675;font-size:.82em;max-width:22em}.failed{color:#c0392b;font-weight:600}.err{color:#7a2a20;
 font-size:.85em;display:block;max-width:22em;overflow-wrap:anywhere}.small{color:#5b6675;font-size:.85em}
-.legend span{margin-right:14px}
+.legend>span{margin-right:14px;display:inline-block}
 @media (max-width:700px){th,td{padding:6px;font-size:.85em}h1{font-size:1.2em}}
 """
 
@@ -455,12 +478,64 @@ _NOTEBOOK_TITLES = {
 }
 
 
+#: Colours of the index: each means a target or rule was checked (``none``: no target).
+INDEX_STATUSES = ("good", "warn", "bad", "none")
+
+
+def status_counts(jobs: Iterable[dict]) -> dict[str, int]:
+    """Jobs by status: ``ok``, ``n/a``, ``failed``, ``interrupted`` and ``pending``."""
+    counts = {OK: 0, NOT_APPLICABLE: 0, FAILED: 0, INTERRUPTED: 0, "pending": 0}
+    for job in jobs:
+        status = job.get("status")
+        counts[status if status in counts else "pending"] += 1
+    return counts
+
+
+def summary_line(manifest: dict, *, lang: str = "zh") -> str:
+    """"12 个分公司，60 项：48 份报告，9 项不适用，3 份失败" — every status counted."""
+    from cxeval.report import tr
+
+    jobs = manifest.get("jobs", [])
+    c = status_counts(jobs)
+    n_branches = len(dict.fromkeys(j["branch"] for j in jobs))
+    zh = [f"{c[OK]} 份报告", f"{c[NOT_APPLICABLE]} 项不适用", f"{c[FAILED]} 份失败"]
+    en = [f"{c[OK]} reports", f"{c[NOT_APPLICABLE]} not applicable", f"{c[FAILED]} failed"]
+    if c[INTERRUPTED]:
+        zh.append(f"{c[INTERRUPTED]} 份中断")
+        en.append(f"{c[INTERRUPTED]} interrupted")
+    if c["pending"]:
+        zh.append(f"{c['pending']} 份未完成")
+        en.append(f"{c['pending']} not finished")
+    return tr(f"{n_branches} 个分公司，{len(jobs)} 项：" + "，".join(zh),
+              f"{n_branches} branches, {len(jobs)} jobs: " + ", ".join(en), lang)
+
+
+def _legend(lang: str) -> str:
+    from cxeval.report import tr
+
+    items = [
+        ("good", tr("达标：满足目标或规则", "met: the target or rule is met", lang)),
+        ("warn", tr("需关注：原因见格内", "watch: the reason is in the cell", lang)),
+        ("bad", tr("未达标：原因见格内", "not met: the reason is in the cell", lang)),
+        ("none", tr("无目标：仅供参考，不评判", "no target: for information, not judged", lang)),
+        ("na", tr("不适用：该报告不适用于此分公司（原因见格内），不是报告", "not applicable: the report does "
+                  "not apply to this branch (reason in the cell); not a report", lang)),
+    ]
+    spans = "".join(f"<span><span class='s {cls}'></span>{html.escape(text)}</span>" for cls, text in items)
+    failed = tr("失败：报告未能生成，点击查看原因", "failed: the report could not be made; open it for the cause",
+                lang)
+    return spans + f"<span><span class='failed'>✕</span> {html.escape(failed)}</span>"
+
+
 def render_index(manifest: dict, *, lang: str = "zh") -> str:
     """The index page of a run: one row per branch, one column per notebook.
 
-    Each cell links the report and shows the headline the notebook recorded
-    (``headline`` text and ``status`` good / warn / bad in its results sidecar), or the
-    failure and its reason. Everything from data is HTML-escaped.
+    Each cell of a report links it and shows the headline the notebook recorded in its
+    results sidecar (``headline`` / ``headline_en``) with a colour only where a target or
+    rule stands behind it (``status`` good / warn / bad; ``none`` or anything else is
+    shown without a colour), and for warn and bad the recorded ``reason`` /
+    ``reason_en``. A job that does not apply (``n/a``) is grey with its reason and no
+    link; a failed one links the error page. Everything from data is HTML-escaped.
     """
     from cxeval.report import tr
 
@@ -474,8 +549,7 @@ def render_index(manifest: dict, *, lang: str = "zh") -> str:
         if job["branch"] not in branches:
             branches.append(job["branch"])
         cells[(job["branch"], job["notebook"])] = job
-    n_ok = sum(j.get("status") == "ok" for j in jobs)
-    n_failed = sum(j.get("status") == "failed" for j in jobs)
+    en = lang == "en"
     head = "".join(
         f"<th>{html.escape(tr(*_NOTEBOOK_TITLES.get(nb, (nb, nb)), lang))}</th>" for nb in notebooks)
     rows = []
@@ -488,33 +562,43 @@ def render_index(manifest: dict, *, lang: str = "zh") -> str:
                 continue
             folder = Path(job.get("parameters", {}).get("results_path", "")).parent.name
             href = html.escape(f"{folder}/{job.get('html') or ''}", quote=True)
-            if job.get("status") == "ok":
-                results = job.get("results") or {}
-                key = "headline_en" if lang == "en" else "headline"
-                text = results.get(key) or results.get("headline") or tr("查看报告", "Open report", lang)
-                status = results.get("status") if results.get("status") in ("good", "bad", "warn") else "none"
-                tds.append(f'<td><span class="s {status}"></span><a href="{href}">{html.escape(str(text))}</a></td>')
-            elif job.get("status") in ("pending", "running"):
+            results = job.get("results") or {}
+            status = job.get("status")
+            if status == OK:
+                text = (results.get("headline_en") if en else None) or results.get("headline") \
+                    or tr("查看报告", "Open report", lang)
+                colour = results.get("status") if results.get("status") in INDEX_STATUSES else "none"
+                reason = (results.get("reason_en") if en else None) or results.get("reason")
+                why = (f'<span class="why">{html.escape(str(reason))}</span>'
+                       if reason and colour in ("warn", "bad") else "")
+                tds.append(f'<td class="st-{colour}"><span class="s {colour}"></span>'
+                           f'<a href="{href}">{html.escape(str(text))}</a>{why}</td>')
+            elif status == NOT_APPLICABLE:
+                reason = (results.get("headline_en") if en else results.get("headline")) or job.get("error") or ""
+                tds.append(f'<td class="na"><span class="s na"></span>{html.escape(tr("不适用", "n/a", lang))}'
+                           f'<span class="why">{html.escape(str(reason))}</span></td>')
+            elif status in ("pending", "running"):
                 tds.append(f'<td class="small">{html.escape(tr("未完成", "not finished", lang))}</td>')
+            elif status == INTERRUPTED:
+                tds.append(f'<td class="small">{html.escape(tr("已中断", "interrupted", lang))}'
+                           f'<span class="why">{html.escape(tr("用 --only-failed 重跑", "rerun with --only-failed", lang))}'
+                           f'</span></td>')
             else:
                 tds.append(
-                    f'<td><a class="failed" href="{href}">{html.escape(tr("失败", "Failed", lang))}</a>'
+                    f'<td><a class="failed" href="{href}">✕ {html.escape(tr("失败", "Failed", lang))}</a>'
                     f'<span class="err">{html.escape(str(job.get("error") or ""))[:400]}</span></td>')
         rows.append(f'<tr><td class="branch">{html.escape(branch)}</td>{"".join(tds)}</tr>')
     title = tr("服务质量改进报告", "Service-quality improvement reports", lang)
-    summary = tr(f"{len(branches)} 个分公司，{len(jobs)} 份报告：{n_ok} 份成功，{n_failed} 份失败",
-                 f"{len(branches)} branches, {len(jobs)} reports: {n_ok} succeeded, {n_failed} failed", lang)
-    legend = tr("<span><span class='s good'></span>达标</span><span><span class='s warn'></span>需关注</span>"
-                "<span><span class='s bad'></span>未达标</span>",
-                "<span><span class='s good'></span>on target</span><span><span class='s warn'></span>watch"
-                "</span><span><span class='s bad'></span>off target</span>", lang)
+    plan = manifest.get("plan")
+    plan_note = (f" · {html.escape(tr('计划', 'plan', lang))} {html.escape(Path(plan).name)}" if plan else "")
     return (
         f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(title)}</title><style>{_INDEX_CSS}</style></head><body><main>"
         f"<h1>{html.escape(title)}</h1><p class='meta'>{html.escape(tr('运行', 'Run', lang))} "
         f"{html.escape(str(manifest.get('run_id', '')))} · cxeval {html.escape(str(manifest.get('version', '')))}"
-        f" · {html.escape(summary)}</p><p class='legend small'>{legend}</p>"
+        f"{plan_note} · {html.escape(summary_line(manifest, lang=lang))}</p>"
+        f"<p class='legend small'>{_legend(lang)}</p>"
         f"<div class='wrap'><table><thead><tr><th>{html.escape(tr('分公司', 'Branch', lang))}</th>{head}</tr>"
         f"</thead><tbody>{''.join(rows)}</tbody></table></div></main></body></html>"
     )
@@ -538,7 +622,7 @@ def export_xlsx(run_dir: str | os.PathLike, jobs: Sequence[Job]) -> list[Path]:
         sheets: dict[str, pd.DataFrame] = {}
         for job in branch_jobs:
             sidecar = Path(job.parameters["results_path"])
-            if job.status != "ok" or not sidecar.exists():
+            if job.status != OK or not sidecar.exists():
                 continue
             tables = json.loads(sidecar.read_text(encoding="utf-8")).get("tables", {})
             for name, table in tables.items():
@@ -569,8 +653,21 @@ def write_index(run_dir: str | os.PathLike, *, lang: str | None = None) -> Path:
     return path
 
 
+def _output_folder(out) -> Path:
+    """The folder for run directories, created; a BatchError (one line) when it cannot be."""
+    folder = Path(out).resolve()
+    if folder.exists() and not folder.is_dir():
+        raise BatchError(f"--out {out}: is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BatchError(f"--out {out}: cannot create the folder ({err.strerror or err})") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise BatchError(f"--out {out}: the folder is not writable")
+    return folder
+
+
 def _new_run_dir(out: Path) -> tuple[str, Path]:
-    out.mkdir(parents=True, exist_ok=True)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     for i in range(1000):
         run_id = stamp if i == 0 else f"{stamp}-{i}"
@@ -580,25 +677,31 @@ def _new_run_dir(out: Path) -> tuple[str, Path]:
             return run_id, run_dir
         except FileExistsError:
             continue
+        except OSError as err:
+            raise BatchError(f"cannot create a run directory in {out}: {err.strerror or err}") from None
     raise BatchError(f"could not create a new run directory in {out}")
 
 
 # --------------------------------------------------------------------------- run
 def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | None = None,
-        data_dir: str | os.PathLike = "data/sample", out: str | os.PathLike = "reports",
+        data_dir: str | os.PathLike | None = None, out: str | os.PathLike = "reports",
         workers: int | None = None, timeout: float | None = 600, only_failed: str | os.PathLike | None = None,
         config_dir: str | os.PathLike | None = None, notebooks_dir: str | os.PathLike | None = None,
-        lang: str = "zh", progress: bool = True, formats: Sequence[str] = ("html",)) -> dict:
+        lang: str | None = None, progress: bool = True, formats: Sequence[str] = ("html",),
+        plan=None, parameters: dict | None = None) -> dict:
     """Execute every notebook for every branch and export the reports.
 
     Parameters
     ----------
     branches : sequence of str, optional
-        Branches to report on; default: every branch found in ``data_dir``.
+        Branches to report on (names trimmed); default: the plan's, else every branch
+        found in ``data_dir``. A name found in no input file is an error, raised before
+        any job starts, with the closest names.
     notebooks : sequence of str, optional
         Notebook stems or prefixes (``"01_baseline"``, ``"03"``); default: all.
     data_dir, config_dir : path
-        Input data and configuration folders, passed to every notebook.
+        Input data and configuration folders, passed to every notebook; default the
+        plan's, else ``data/sample`` and ``data/configs``.
     out : path
         Folder in which a new run directory ``<run-id>`` is created.
     workers : int, optional
@@ -608,32 +711,48 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
     only_failed : path, optional
         An earlier run directory: rerun its failed jobs there, keep its successful ones.
     lang : {"zh", "en"}
-        Language of labels in notebooks and in the index page.
+        Language of labels in notebooks and in the index page; default the plan's, else zh.
     progress : bool
         Show a progress bar over jobs.
     formats : sequence of {"html", "xlsx"}
         Outputs besides the executed notebooks: HTML reports (always), and with "xlsx" one
         Excel workbook per branch with the key tables of its reports.
+    plan : cxeval.plan.Plan or path, optional
+        A run plan: branches, groups, parameters, which notebooks apply where.
+    parameters : dict, optional
+        Notebook parameters given on the command line (``-p NAME VALUE``), applied last;
+        each name must be declared by a selected notebook, values are converted to the
+        declared type.
 
     Returns
     -------
     dict
         The manifest: ``run_id``, ``run_dir``, ``jobs`` (one entry per job with branch,
         notebook, status, duration_s, error, html, parameters, results, input_hashes).
+        ``status`` is ``ok``, ``n/a`` (the notebook does not apply to the branch; the
+        reason is in ``error``), ``failed`` or ``interrupted``.
 
     Raises
     ------
     BatchError
-        Bad arguments (missing folders, unknown notebooks, no branches, bad language).
+        Bad arguments (missing folders, unknown notebooks, unknown branches or parameter
+        names, no branches, bad language).
     """
+    from cxeval import plan as cxplan
+
+    if plan is not None and not isinstance(plan, cxplan.Plan):
+        plan = cxplan.load(plan)
+    if lang is None:
+        lang = (plan.lang if plan is not None else None) or "zh"
     if lang not in ("zh", "en"):
         raise BatchError(f"lang must be 'zh' or 'en', got {lang!r}")
     unknown = sorted(set(formats) - {"html", "xlsx"})
     if unknown:
         raise BatchError(f"formats must be 'html' and/or 'xlsx', got {', '.join(unknown)}")
-    workers = workers or os.cpu_count() or 1
-    if workers < 1:
-        raise BatchError(f"workers must be at least 1, got {workers}")
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise BatchError(f"workers must be a whole number of at least 1, got {workers!r}")
     if timeout is not None and timeout <= 0:
         raise BatchError(f"timeout must be positive seconds, got {timeout}")
     # Importing these before forking lets every child skip the import.
@@ -657,26 +776,38 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
             directory = Path(entry["parameters"]["results_path"]).parent
             all_jobs.append(Job(source=str(source), directory=str(directory), **{
                 k: v for k, v in entry.items() if k in Job.__dataclass_fields__}))
-        todo = [j for j in all_jobs if j.status != "ok"]
+        todo = [j for j in all_jobs if j.status not in (OK, NOT_APPLICABLE)]
         for job in todo:
+            job.status = "pending"
             job.input_hashes = _hash_inputs(Path(data_dir))
         extra = {k: v for k, v in previous.items() if k not in ("run_id", "version", "jobs")}
     else:
-        data_dir = Path(data_dir).resolve()
+        data_dir = Path(data_dir or (plan.data_dir if plan is not None else None) or DEFAULT_DATA_DIR).resolve()
         if not data_dir.is_dir():
             raise BatchError(f"data folder {data_dir} does not exist")
-        config_dir = Path(config_dir or DEFAULT_CONFIG_DIR).resolve()
+        config_dir = Path(config_dir or (plan.config_dir if plan is not None else None)
+                          or DEFAULT_CONFIG_DIR).resolve()
         nb_paths = discover_notebooks(notebooks_dir, notebooks)
-        branch_list = list(branches) if branches else discover_branches(data_dir)
+        found = discover_branches(data_dir)
+        if plan is not None:
+            # Every branch the plan names must exist, even one not selected for this run.
+            cxplan.match_branches(plan.named_branches(), found, source=f"plan {plan.path}")
+        requested = branches or (plan.branches if plan is not None else None)
+        branch_list = cxplan.match_branches(requested, found) if requested else found
+        declared = {nb: notebook_parameters(nb) for nb in nb_paths}
+        specs = cxplan.resolve(plan, branch_list, nb_paths, declared, parameters)
+        out_dir = _output_folder(out)
         # Absolute: notebooks run with the notebooks folder as their working directory,
         # so a relative results path would land beside the notebooks.
-        run_id, run_dir = _new_run_dir(Path(out).resolve())
+        run_id, run_dir = _new_run_dir(out_dir)
         all_jobs = plan_jobs(run_dir, branch_list, nb_paths, data_dir=data_dir, config_dir=config_dir,
-                             lang=lang)
-        todo = list(all_jobs)
+                             lang=lang, specs=specs)
+        todo = [j for j in all_jobs if j.status == "pending"]
         extra = {"data_dir": str(data_dir), "config_dir": str(config_dir), "lang": lang,
                  "formats": list(formats),
                  "notebooks_dir": str(Path(nb_paths[0]).parent), "branches": branch_list,
+                 "plan": str(plan.path) if plan is not None and plan.path else None,
+                 "command_parameters": dict(parameters or {}),
                  "started": _dt.datetime.now().isoformat(timespec="seconds")}
     for job in todo:
         Path(job.directory).mkdir(parents=True, exist_ok=True)
@@ -737,7 +868,7 @@ def _run_jobs(jobs: list[Job], *, workers: int, timeout: float | None, progress:
                         job.status = "failed"
                         job.duration_s = round(time.monotonic() - started, 3)
                         job.error = f"the job's process died (exit code {proc.exitcode})"
-                if job.status != "ok" and not (Path(job.directory) / f"{job.notebook}.html").exists():
+                if job.status == FAILED and not (Path(job.directory) / f"{job.notebook}.html").exists():
                     _atomic_write_text(Path(job.directory) / f"{job.notebook}.html",
                                        _error_html(job, f"{job.branch} · {job.notebook}"))
                     job.html = f"{job.notebook}.html"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cxeval import __version__
-from cxeval.errors import BatchError, ConfigError, CxevalError, DataError
+from cxeval.errors import CxevalError, DataError
 
 from cxeval.schemas import KINDS
 
@@ -39,18 +39,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="write the totals table to this CSV")
 
     p = sub.add_parser("run", help="run every notebook for every branch and export HTML reports")
-    p.add_argument("--branches", nargs="+", default=None, help="branches (default: all found in the data)")
+    p.add_argument("--plan", default=None, metavar="FILE",
+                   help="run plan (YAML): data, branches, groups, parameters, notebooks per group")
+    p.add_argument("--branches", nargs="+", default=None,
+                   help="branches (default: the plan's, else all found in the data)")
     p.add_argument("--notebooks", nargs="+", default=None, help="notebook stems or prefixes (default: all)")
-    p.add_argument("--data", default="data/sample", help="input data folder (default: data/sample)")
-    p.add_argument("--configs", default=None, help="configuration folder (default: data/configs)")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), dest="parameters",
+                   help="set a notebook parameter, as papermill's -p (repeatable); typed as the "
+                        "notebook declares it")
+    p.add_argument("--data", default=None, help="input data folder (default: the plan's, else data/sample)")
+    p.add_argument("--configs", default=None, help="configuration folder (default: the plan's, else data/configs)")
     p.add_argument("--out", default="reports", help="folder for run directories (default: reports)")
     p.add_argument("--workers", type=int, default=None, help="jobs at once (default: number of cores)")
     p.add_argument("--timeout", type=float, default=600, help="seconds per notebook (default: 600)")
     p.add_argument("--only-failed", default=None, metavar="RUN_DIR", help="rerun the failed jobs of RUN_DIR")
-    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="report language (default: zh)")
+    p.add_argument("--lang", default=None, choices=("zh", "en"), help="report language (default: the plan's, else zh)")
     p.add_argument("--format", nargs="+", default=["html"], choices=("html", "xlsx"), dest="formats",
                    help="outputs: html (always) and xlsx (key tables, one workbook per branch)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("plan", help="check a run plan against its data and notebooks")
+    p.add_argument("--check", required=True, metavar="FILE", help="the plan file (YAML) to check")
+    p.add_argument("--data", default=None, help="data folder (default: the plan's)")
     return parser
 
 
@@ -114,22 +124,55 @@ def _pandas_display():
 
 
 def _cmd_run(args) -> int:
-    from cxeval import batch
+    from cxeval import batch, plan
 
     manifest = batch.run(branches=args.branches, notebooks=args.notebooks, data_dir=args.data,
                          out=args.out, workers=args.workers, timeout=args.timeout,
                          only_failed=args.only_failed, config_dir=args.configs, lang=args.lang,
-                         progress=not args.no_progress, formats=args.formats)
+                         progress=not args.no_progress, formats=args.formats, plan=args.plan,
+                         parameters=plan.parse_cli_parameters(args.parameters))
     jobs = manifest["jobs"]
-    failed = [j for j in jobs if j["status"] != "ok"]
-    print(f"run {manifest['run_id']}: {len(jobs) - len(failed)} of {len(jobs)} reports succeeded")
-    for job in failed:
-        print(f"  FAILED {job['branch']} / {job['notebook']}: {job['error']}", file=sys.stderr)
+    counts = batch.status_counts(jobs)
+    print(f"run {manifest['run_id']}: {batch.summary_line(manifest, lang='en')}")
+    for job in jobs:
+        if job["status"] == batch.NOT_APPLICABLE:
+            print(f"  n/a    {job['branch']} / {job['notebook']}: {job['error']}")
+    for job in jobs:
+        if job["status"] not in (batch.OK, batch.NOT_APPLICABLE):
+            print(f"  {job['status'].upper():<7}{job['branch']} / {job['notebook']}: {job['error']}",
+                  file=sys.stderr)
     print(f"index: {Path(manifest['run_dir']) / 'index.html'}")
-    return 1 if failed else 0
+    return 1 if counts[batch.FAILED] or counts[batch.INTERRUPTED] or counts["pending"] else 0
 
 
-COMMANDS = {"sample": _cmd_sample, "validate": _cmd_validate, "score": _cmd_score, "run": _cmd_run}
+def _cmd_plan(args) -> int:
+    from cxeval import batch, plan
+
+    the_plan = plan.load(args.check)
+    data_dir = Path(args.data) if args.data else the_plan.data_dir
+    if data_dir is None:
+        print(f"cxeval plan: {args.check} names no data folder: add 'data: FOLDER' or give --data",
+              file=sys.stderr)
+        return 2
+    nb_paths = batch.discover_notebooks(None, None)
+    declared = {nb: batch.notebook_parameters(nb) for nb in nb_paths}
+    problems = plan.check(the_plan, found_branches=batch.discover_branches(data_dir), notebooks=nb_paths,
+                          declared=declared)
+    if problems:
+        print(f"{args.check}: {len(problems)} problem(s)", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    branches = the_plan.branches or batch.discover_branches(data_dir)
+    specs = plan.resolve(the_plan, branches, nb_paths, declared)
+    n_na = sum(s.not_applicable is not None for s in specs)
+    print(f"{args.check}: OK · {len(branches)} branches, {len(specs) - n_na} reports planned, "
+          f"{n_na} not applicable · data {data_dir}")
+    return 0
+
+
+COMMANDS = {"sample": _cmd_sample, "validate": _cmd_validate, "score": _cmd_score, "run": _cmd_run,
+            "plan": _cmd_plan}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,12 +180,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (DataError, ConfigError) as err:
-        print(f"cxeval {args.command}: {err}", file=sys.stderr)
-        return 2
-    except BatchError as err:
-        print(f"cxeval {args.command}: {err}", file=sys.stderr)
-        return 2
     except CxevalError as err:
         print(f"cxeval {args.command}: {err}", file=sys.stderr)
         return 2

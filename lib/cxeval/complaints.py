@@ -975,6 +975,119 @@ def latest_period(tickets: pd.DataFrame, *, freq: str = "M") -> str | None:
     return _period_labels([_period_keys(_opened(tickets), freq).max()], freq)[0]
 
 
+def complete_months(tickets: pd.DataFrame) -> tuple[str | None, str | None]:
+    """The first and the last month that the tickets cover completely.
+
+    A month is complete when the tickets reach from its first day to its last (the
+    earliest ticket opened on or before the 1st, the latest on or after the last day).
+    Pass the whole file, not one branch: a quiet branch may have no ticket on the 31st.
+    When no month is complete (a file of a few days), the months of the first and last
+    tickets are returned.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"opened_at": pd.to_datetime(["2024-01-03", "2024-02-01", "2024-06-30"])})
+    >>> complete_months(t)
+    ('2024-02', '2024-06')
+    """
+    _require(tickets, ["opened_at"])
+    opened = pd.to_datetime(tickets["opened_at"]).dropna()
+    if opened.empty:
+        return None, None
+    first_day, last_day = opened.min().normalize(), opened.max().normalize()
+    first = first_day.to_period("M")
+    if first_day.day != 1:
+        first += 1
+    last = last_day.to_period("M")
+    if last_day != last.to_timestamp(how="end").normalize():
+        last -= 1
+    if first > last:
+        return str(first_day.to_period("M")), str(last_day.to_period("M"))
+    return str(first), str(last)
+
+
+def month_end(period: str) -> str:
+    """The last day of a month ``YYYY-MM`` as ``YYYY-MM-DD``.
+
+    >>> month_end("2024-02")
+    '2024-02-29'
+    """
+    return pd.Period(period, "M").to_timestamp(how="end").strftime("%Y-%m-%d")
+
+
+def period_settings(tickets: pd.DataFrame, *, period_before: str = "", period_after: str = "",
+                    as_of: str = "") -> dict:
+    """The months a before/after comparison uses: as given, else what the tickets hold.
+
+    Defaults: ``period_before`` the earliest and ``period_after`` the latest complete month
+    of the tickets (:func:`complete_months`), ``as_of`` (the day the action register is
+    checked on) the last day of the latest complete month. Given periods are checked to
+    lie in the data.
+
+    Returns
+    -------
+    dict
+        ``period_before``, ``period_after``, ``as_of`` and ``settings`` (for
+        :func:`cxeval.report.settings_note`).
+
+    Raises
+    ------
+    DataError
+        A given period outside the tickets' months (:func:`check_periods`).
+    """
+    first, last = complete_months(tickets)
+    chosen = {"period_before": str(period_before or "").strip() or first,
+              "period_after": str(period_after or "").strip() or last}
+    check_periods(tickets, {k: v for k, v in chosen.items() if v})
+    chosen["as_of"] = str(as_of or "").strip() or (month_end(last) if last else "")
+    given = {"period_before": bool(period_before), "period_after": bool(period_after), "as_of": bool(as_of)}
+    meta = {"period_before": (("措施前月份", "month before"), ("数据中最早的完整月份", "the earliest complete month in the data")),
+            "period_after": (("措施后月份", "month after"), ("数据中最近的完整月份", "the latest complete month in the data")),
+            "as_of": (("措施检查日", "action register checked on"),
+                      ("数据中最近完整月份的最后一天", "the last day of the latest complete month in the data"))}
+    chosen["settings"] = [{"name": k, "value": chosen[k], "given": given[k], "label": meta[k][0],
+                           "source": meta[k][1]} for k in meta]
+    return chosen
+
+
+def campaign_settings(result: CampaignResult, *, campaign_baseline: str = "", repeat_period: str = "",
+                      top_month: str | None = None) -> list[dict]:
+    """Notebook 05's settings (campaign baseline, month of the top repeaters), for
+    :func:`cxeval.report.settings_note`."""
+    return [
+        {"name": "campaign_baseline", "value": result.baseline_period, "given": bool(campaign_baseline),
+         "label": ("活动基线月", "campaign baseline month"),
+         "source": ("活动配置 sla.yaml", "the campaign configuration sla.yaml")},
+        {"name": "repeat_period", "value": top_month, "given": bool(repeat_period),
+         "label": ("重复投诉客户排名月份", "month of the top repeat complainers"),
+         "source": ("数据中最近的月份", "the latest month in the data")},
+    ]
+
+
+def check_periods(tickets: pd.DataFrame, periods: Mapping[str, str]) -> None:
+    """Refuse periods (parameters) that lie outside the tickets' months.
+
+    Raises
+    ------
+    DataError
+        Each period outside the data, with the months the tickets cover: a report of
+        "no tickets in 2010-07" on a file of 2024 would look like a finding.
+    """
+    _require(tickets, ["opened_at"])
+    opened = pd.to_datetime(tickets["opened_at"]).dropna()
+    if opened.empty:
+        return
+    months = set(opened.dt.to_period("M").astype(str).unique())
+    quarters = set(opened.dt.to_period("Q").astype(str).str.replace("Q", "-Q").unique())
+    span = f"{opened.min():%Y-%m} – {opened.max():%Y-%m}"
+    problems = [f"{name} = {value}: the tickets have no {'quarter' if '-Q' in str(value) else 'month'} "
+                f"{value} (they cover {span})" for name, value in periods.items()
+                if value and str(value) not in months | quarters]
+    if problems:
+        raise DataError("periods outside the data: change them in the run plan or with -p NAME VALUE",
+                        problems)
+
+
 def top_repeaters(tickets: pd.DataFrame, *, period: str | None, n: int = 10) -> pd.DataFrame:
     """The customers who complained most in one period, with their id masked.
 
@@ -1222,6 +1335,22 @@ class CampaignResult:
         self.baseline_period = baseline_period
         self.name = name
         self.targets = list(targets)
+        #: Whether the data holds the baseline month (else reduction targets cannot be tracked).
+        self.baseline_in_data = True
+        #: First and last month of the data.
+        self.months: tuple[str | None, str | None] = (None, None)
+
+    def baseline_note(self, lang: str = "zh") -> str:
+        """A sentence when the baseline month is not in the data, else an empty string."""
+        if self.baseline_in_data:
+            return ""
+        first, last = self.months
+        return report.tr(
+            f"活动基线月 {self.baseline_period} 不在数据范围（{first} 至 {last}）内：重复投诉的下降目标无法跟踪。"
+            f"如需跟踪，请在运行计划中设置 campaign_baseline（活动基线月）。",
+            f"The campaign's baseline month {self.baseline_period} is not in the data ({first} to {last}): "
+            f"the repeat-complaint reduction targets cannot be tracked. To track them, set "
+            f"campaign_baseline (the campaign's baseline month) in the run plan.", lang)
 
     def latest(self) -> pd.DataFrame:
         """The last tracked month with data for each target (one row per target)."""
@@ -1270,7 +1399,7 @@ class CampaignResult:
         return f"CampaignResult(baseline={self.baseline_period!r})\n" + self.summary("en")
 
 
-def campaign(actual: pd.DataFrame, targets) -> CampaignResult:
+def campaign(actual: pd.DataFrame, targets, *, baseline: str | None = None) -> CampaignResult:
     """Track each campaign target month by month (DOMAIN.md section 2).
 
     Parameters
@@ -1293,6 +1422,10 @@ def campaign(actual: pd.DataFrame, targets) -> CampaignResult:
         - ``at_least`` (FCR, on-time and pass rates): the measure must be at least
           ``goal``, or at least the ``benchmark`` column plus ``margin`` in the same month
           (FCR >= provincial FCR + 5 pp), capped at 1 (100%).
+    baseline : str, optional
+        The campaign's baseline month (``"YYYY-MM"``) when it is not the configuration's:
+        the whole calendar moves with it (the ``due`` months keep their distance from the
+        baseline), so the 2010 campaign's rules can track a campaign of another year.
 
     Returns
     -------
@@ -1331,6 +1464,13 @@ def campaign(actual: pd.DataFrame, targets) -> CampaignResult:
     >>> result.latest()[["target", "status"]]                          # doctest: +SKIP
     """
     conf = _targets(targets)
+    if baseline:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(baseline)):
+            raise DataError(f"campaign baseline must be a month 'YYYY-MM', got {baseline!r}")
+        shift = _month_index(str(baseline)) - _month_index(conf["baseline"])
+        conf = dict(conf, baseline=str(baseline), targets=[
+            dict(t, due=str(pd.Period(t["due"], "M") + shift)) if t.get("due") else t
+            for t in conf["targets"]])
     needed = ["period"] + [t["measure"] for t in conf["targets"]] + \
         [t["benchmark"] for t in conf["targets"] if t.get("benchmark")]
     _require(actual, list(dict.fromkeys(needed)), "actual")
@@ -1385,7 +1525,10 @@ def campaign(actual: pd.DataFrame, targets) -> CampaignResult:
             "status": status,
         }))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return CampaignResult(table, base, conf["name"], [t["id"] for t in conf["targets"]])
+    result = CampaignResult(table, base, conf["name"], [t["id"] for t in conf["targets"]])
+    result.baseline_in_data = base in act.index
+    result.months = (act.index.min(), act.index.max()) if len(act.index) else (None, None)
+    return result
 
 
 # =========================================================================== categories
@@ -1730,9 +1873,22 @@ def index_entry(result: CampaignResult) -> dict[str, str]:
     total = sum(c.values())
     if total == 0:
         return {"headline": "无投诉数据", "headline_en": "no complaint data", "status": "none"}
-    status = "good" if c["met"] == total else ("bad" if c["off_track"] else "warn")
-    return {"headline": f"{c['met']}/{total} 项活动目标达标",
-            "headline_en": f"{c['met']} of {total} campaign targets met", "status": status}
+    latest = result.latest()
+    entry = {"headline": f"{c['met']}/{total} 项活动目标达标",
+             "headline_en": f"{c['met']} of {total} campaign targets met"}
+    if c["met"] == total:
+        return {**entry, "status": "good"}
+    if c["off_track"]:
+        off = latest[latest["status"] == "off_track"]
+        return {**entry, "status": "bad", "reason": "进度落后：" + "、".join(off["label_zh"]),
+                "reason_en": "off track: " + "; ".join(off["label_en"])}
+    rest = latest[latest["status"] != "met"]
+    words = {"on_track": ("进度正常", "on track"), "no_data": ("无数据", "no data")}
+    return {**entry, "status": "warn",
+            "reason": "未达标：" + "、".join(f"{r.label_zh}（{words.get(r.status, (r.status,))[0]}）"
+                                           for r in rest.itertuples()),
+            "reason_en": "not yet met: " + "; ".join(f"{r.label_en} ({words.get(r.status, (r.status, r.status))[1]})"
+                                                    for r in rest.itertuples())}
 
 
 def campaign_sentence(result: CampaignResult, *, lang: str = "zh") -> str:

@@ -1140,6 +1140,103 @@ def load_input(data_dir, name: str, kind: str, *, required: bool = True,
     return load(path, kind, branch=branch)
 
 
+#: Files in a data folder that name branches: (file stem, kind, column with the branch).
+BRANCH_SOURCES = (
+    ("hall_survey", "survey", "branch"),
+    ("brand_survey", "survey", "branch"),
+    ("tickets", "tickets", "branch"),
+    ("kpi_scores", "scores", "unit"),
+    ("subscribers", "subscribers", "branch"),
+    ("pilots", "pilots", "branch"),
+)
+
+
+def find_branches(data_dir) -> list[str]:
+    """Branches named in a data folder's files, in order of first appearance, trimmed.
+
+    Reads the branch column of the files in :data:`BRANCH_SOURCES` (any supported
+    ending). A file that fails validation still names its branches (its rows are read
+    with the problems set aside): its problems are reported by the notebooks that use it.
+    """
+    branches: list[str] = []
+    for stem, kind, column in BRANCH_SOURCES:
+        path = locate(data_dir, stem)
+        if path is None:
+            continue
+        try:
+            values = load(path, kind)[column]
+        except DataError:
+            try:
+                src = _read(path, kind, None)
+            except DataError:
+                continue
+            header = _branch_header(src, kind)
+            if header is None:
+                continue
+            values = src.frame[header]
+        for value in values.dropna().astype(str).str.strip().unique():
+            if value and value not in branches:
+                branches.append(value)
+    return branches
+
+
+def choose_branch(data_dir, branch: str = "") -> str:
+    """The branch a notebook reports on: ``branch`` trimmed, or the first one in the data.
+
+    For notebooks opened by hand in JupyterLab (the batch always names the branch).
+
+    Raises
+    ------
+    DataError
+        ``branch`` appears in no input file (the closest names and every branch found are
+        listed), or the folder names no branch.
+    """
+    from cxeval.plan import suggest
+
+    found = find_branches(data_dir)
+    name = str(branch or "").strip()
+    if not found:
+        raise DataError(f"no branches found in {data_dir}: expected files such as hall_survey.csv "
+                        "or tickets.parquet with a branch (分公司) column")
+    if not name:
+        return found[0]
+    if name not in found:
+        close = suggest(name, found)
+        hint = f" — did you mean {', '.join(close)}?" if close else ""
+        raise DataError(f"branch {name!r} appears in no input file in {data_dir}{hint} "
+                        f"(branches found: {', '.join(found)})")
+    return name
+
+
+def for_branch(df: pd.DataFrame | None, branch: str, *, column: str = "branch") -> pd.DataFrame | None:
+    """The rows of ``branch`` and the rows meant for every branch (blank, 全省, all).
+
+    For registers that may be kept for a whole province (actions): a file without the
+    ``column`` applies to every branch as it is.
+    """
+    if df is None or column not in df:
+        return df
+    names = df[column].astype("string").str.strip()
+    shared = names.isna() | (names == "") | names.str.lower().isin([a.lower() for a in schemas.ALL_BRANCHES])
+    return df[(names == str(branch).strip()).fillna(False) | shared.fillna(False)]
+
+
+def require_rows(df: pd.DataFrame | None, branch: str, kind: str, *, column: str = "branch") -> pd.DataFrame:
+    """The rows of ``branch``; :class:`~cxeval.errors.NotApplicable` when it has none.
+
+    A report about a kind of data the branch does not have is not a report: the batch
+    records it as ``n/a`` with this reason ("贵阳没有投诉工单数据").
+    """
+    from cxeval.errors import NotApplicable
+
+    sch = schemas.schema(kind)
+    rows = df[df[column] == branch] if df is not None and column in df else None
+    if rows is None or rows.empty:
+        what = sch.en[0].lower() + sch.en[1:] if sch.en[1:2].islower() else sch.en   # "KPI scores" stays
+        raise NotApplicable(f"{branch} 没有{sch.zh}数据。", f"{branch} has no {what} data.")
+    return rows
+
+
 def describe(df: pd.DataFrame, kind: str) -> str:
     """One line saying what a loaded table holds, for ``cxeval validate``.
 
@@ -1207,8 +1304,9 @@ _EXAMPLES = {
                "count": 12},
     "scores": {"unit": "黔东南", "period": "2006-Q2", "item": "third_party", "value": 12.0},
     "subscribers": {"branch": "贵阳", "period": "2010-01", "subscribers": 1250000},
-    "actions": {"cause": "引导员职责未落实", "action": "制定引导员岗位职责并纳入月度考核",
+    "actions": {"branch": "潮安", "cause": "引导员职责未落实", "action": "制定引导员岗位职责并纳入月度考核",
                 "owner": "营业部经理", "due": _dt.datetime(2008, 7, 31), "status": "进行中"},
+    "pilots": {"branch": "潮安", "hall": "庵埠", "pilot_start": "2008-08", "rollout_start": "2008-09"},
 }
 _TEMPLATE_TIME = _dt.datetime(2008, 1, 1)  # fixed, so regenerated workbooks differ only in content
 

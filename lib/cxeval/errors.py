@@ -7,7 +7,7 @@ report it and move on to the next branch.
 
 from __future__ import annotations
 
-__all__ = ["CxevalError", "DataError", "ConfigError", "BatchError"]
+__all__ = ["CxevalError", "DataError", "ConfigError", "BatchError", "NotApplicable"]
 
 
 class CxevalError(Exception):
@@ -52,3 +52,22 @@ class ConfigError(_ProblemsError):
 
 class BatchError(CxevalError):
     """A batch run could not start (bad arguments, missing notebooks or data)."""
+
+
+class NotApplicable(CxevalError):
+    """A report does not apply to this branch: no pilot declared, no scorecard, no data.
+
+    Not a failure and not a report: the batch records the job as ``n/a`` with the reason
+    and the index shows it in grey without a link. The message holds the reason in
+    Chinese on its first line and in English on its second.
+
+    Parameters
+    ----------
+    zh, en : str
+        The reason in each language ("贵阳没有声明试点营业厅。", "No pilot hall is declared for 贵阳.").
+    """
+
+    def __init__(self, zh: str, en: str | None = None):
+        self.zh = zh
+        self.en = en or zh
+        super().__init__(f"{self.zh}\n{self.en}")

@@ -2388,6 +2388,22 @@ def not_applicable_note(lang: str = "zh") -> str:
                      "Does not apply: no scorecard data for this branch.", lang)
 
 
+def require_config(config: str, *, branch: str) -> str:
+    """The scorecard file name, or :class:`~cxeval.errors.NotApplicable` when none is chosen.
+
+    Which scheme a branch is scored on is a decision of the project, not something the
+    data can say: a run plan (or ``-p config FILE``) names it per group of branches.
+    """
+    from cxeval.errors import NotApplicable
+
+    name = str(config or "").strip()
+    if not name:
+        raise NotApplicable(f"没有为{branch}指定考核方案：在运行计划中为其分组设置 config（如 guizhou_2006_quarterly.yaml）。",
+                            f"No scorecard is chosen for {branch}: set config (e.g. guizhou_2006_quarterly.yaml) "
+                            "for its group in the run plan.")
+    return name
+
+
 def index_entry(card: Scorecard, summary: Mapping) -> dict[str, str]:
     """What the batch index shows for this report: short headline in both languages and a status.
 
@@ -2417,6 +2433,13 @@ def index_entry(card: Scorecard, summary: Mapping) -> dict[str, str]:
         return {"headline": "考核数据缺失，无总分", "headline_en": "scorecard values missing, no total",
                 "status": "none"}
     total, rank, n_units = card.fmt(summary["total"]), summary["rank"], summary["n_units"]
-    return {"headline": f"{total} 分，第 {rank}/{n_units} 名",
-            "headline_en": f"{total} points, rank {rank} of {n_units}",
-            "status": _rank_status(rank, n_units)}
+    status = _rank_status(rank, n_units)
+    entry = {"headline": f"{total} 分，第 {rank}/{n_units} 名",
+             "headline_en": f"{total} points, rank {rank} of {n_units}", "status": status}
+    if status == "warn":
+        entry.update(reason=f"排名居中（{n_units} 个单位的中间三分之一）",
+                     reason_en=f"middle third of the {n_units} units")
+    elif status == "bad":
+        entry.update(reason=f"排名靠后（{n_units} 个单位的后三分之一）",
+                     reason_en=f"bottom third of the {n_units} units")
+    return entry

@@ -888,9 +888,12 @@ def index_entry(by_item: pd.DataFrame, shift: ParetoShift, *, alpha: float = 0.0
         return {"headline": "无投诉工单", "headline_en": "no complaint tickets", "status": "none"}
     n_vital, n_items, share = vital["n_vital"], vital["n_categories"], report.fmt_pct(vital["share"])
     changed = not math.isnan(shift.p_value) and shift.p_value < alpha
-    return {"headline": f"关键少数 {n_vital}/{n_items} 项占 {share}",
-            "headline_en": f"vital few: {n_vital} of {n_items} sub-items, {share}",
-            "status": "good" if changed else "warn"}
+    moved = (("，措施后分布有变化", ", mix changed after the actions") if changed else
+             ("，措施后分布无明显变化", ", no clear change after the actions"))
+    # No colour: a Pareto has no target, and a changed mix is neither good nor bad by itself.
+    return {"headline": f"关键少数 {n_vital}/{n_items} 项占 {share}{moved[0]}",
+            "headline_en": f"vital few: {n_vital} of {n_items} sub-items, {share}{moved[1]}",
+            "status": "none"}
 
 
 # --------------------------------------------------------------------------- display

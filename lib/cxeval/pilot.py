@@ -1545,6 +1545,84 @@ class PilotDesign:
         return self.panel[self.panel["branch"] == self.branch]
 
 
+def declared_pilot(pilots: pd.DataFrame | None, *, branch: str, pilot_hall: str = "",
+                   pilot_start: str = "", rollout_start: str = "") -> dict:
+    """The pilot of ``branch``: from the parameters when given, else from the pilot register.
+
+    Parameters
+    ----------
+    pilots : DataFrame or None
+        The pilot register (``pilots`` data contract: ``branch``, ``hall``,
+        ``pilot_start``, ``rollout_start``), or None when the data folder has none.
+    branch : str
+    pilot_hall, pilot_start, rollout_start : str
+        The notebook's parameters (a run plan's or ``-p``); empty means "from the register".
+        A pilot hall given without a start takes the register's start only when the
+        register names the same hall.
+
+    Returns
+    -------
+    dict
+        ``pilot_hall``, ``pilot_start``, ``rollout_start`` (None: no rollout), and
+        ``source``: ``"parameters"`` or ``"register"``.
+
+    Raises
+    ------
+    NotApplicable
+        No pilot is declared for the branch, neither by parameters nor in the register.
+    DataError
+        A pilot hall is given without a start month and the register has none for it.
+    """
+    from cxeval.errors import NotApplicable
+
+    pilot_hall, pilot_start, rollout_start = (str(v or "").strip() for v in
+                                              (pilot_hall, pilot_start, rollout_start))
+    row = None
+    if pilots is not None and "branch" in pilots:
+        mine = pilots[pilots["branch"].astype(str).str.strip() == str(branch).strip()]
+        row = mine.iloc[0] if len(mine) else None
+    if pilot_hall:
+        same = row is not None and str(row["hall"]).strip() == pilot_hall
+        start = pilot_start or (str(row["pilot_start"]) if same else "")
+        if not start:
+            raise DataError(f"pilot hall {pilot_hall} of {branch} has no start month: set pilot_start "
+                            "(e.g. 2008-08) in the run plan, or add the pilot to pilots.csv")
+        rollout = rollout_start or (str(row["rollout_start"]) if same and pd.notna(row.get("rollout_start"))
+                                    else "")
+        return {"pilot_hall": pilot_hall, "pilot_start": start, "rollout_start": rollout or None,
+                "source": "parameters"}
+    if row is None:
+        raise NotApplicable(f"{branch}没有声明试点：试点登记表（pilots）和运行计划都没有本分公司的试点营业厅。",
+                            f"No pilot is declared for {branch}: neither the pilot register (pilots) "
+                            "nor the run plan names a pilot hall.")
+    rollout = row.get("rollout_start")
+    return {"pilot_hall": str(row["hall"]).strip(), "pilot_start": pilot_start or str(row["pilot_start"]),
+            "rollout_start": rollout_start or (str(rollout) if pd.notna(rollout) else None),
+            "source": "register"}
+
+
+def pilot_settings(declared: dict) -> list[dict]:
+    """The pilot settings of :func:`declared_pilot`, for :func:`cxeval.report.settings_note`."""
+    given = declared["source"] == "parameters"
+    source = ("试点登记表 pilots", "the pilot register (pilots)")
+    return [{"name": name, "value": declared[name], "given": given, "label": label, "source": source}
+            for name, label in (("pilot_hall", ("试点营业厅", "pilot hall")),
+                                ("pilot_start", ("试点开始", "pilot start")),
+                                ("rollout_start", ("推广开始", "rollout start")))]
+
+
+def require_pilot(design: "PilotDesign") -> "PilotDesign":
+    """The design, or a DataError saying why a declared pilot cannot be evaluated.
+
+    A declared pilot that the survey does not support (the hall is not in the branch, no
+    month before the start) is a mistake in the plan or the data, not "no pilot".
+    """
+    if not design.has_pilot:
+        raise DataError(f"{design.branch}: the declared pilot ({design.pilot_hall}, from {design.pilot_start}) "
+                        f"cannot be evaluated: {design.reason('en')}")
+    return design
+
+
 def pilot_design(survey: pd.DataFrame, *, branch: str, pilot_hall: str, pilot_start: str,
                  rollout_start: str | None = None,
                  comparison: Sequence[str] | None = None) -> PilotDesign:
@@ -2339,14 +2417,18 @@ def index_entry(evaluation: PilotEvaluation) -> dict[str, str]:
         zh, en = (("未推广，试点保持", "no rollout, pilot held") if held else
                   ("未推广，试点未保持", "no rollout, pilot not held"))
     low, high = d.ci
-    if high < 0 or not held:
-        status = "bad"
-    elif low > 0:
-        status = "good"
-    else:
-        status = "warn"
     effect = fmt_pp(d.effect)
-    return {"headline": f"试点 {effect}，{zh}", "headline_en": f"pilot {effect}, {en}", "status": status}
+    entry = {"headline": f"试点 {effect}，{zh}", "headline_en": f"pilot {effect}, {en}"}
+    if high < 0:
+        return {**entry, "status": "bad", "reason": "双重差分效果的区间整体低于零：试点使满意度下降",
+                "reason_en": "the DiD interval is below zero: the pilot lowered satisfaction"}
+    if not held:
+        return {**entry, "status": "bad", "reason": "试点开始后有月份明确低于目标",
+                "reason_en": "a month after the pilot start is clearly below the target"}
+    if low > 0:
+        return {**entry, "status": "good"}
+    return {**entry, "status": "warn", "reason": "双重差分效果的区间包含零：数据尚不能证明试点有效",
+            "reason_en": "the DiD interval includes zero: the data cannot yet show the pilot worked"}
 
 
 def evaluate(design: PilotDesign, *, target: float = 0.95, conf: float = 0.95,

@@ -177,6 +177,44 @@ def note(text: str) -> HTML:
     return HTML(_CARD_CSS + f'<p class="cx-note">{html.escape(str(text))}</p>')
 
 
+def settings_note(settings: Iterable[Mapping[str, Any]], *, lang: str = "zh") -> HTML:
+    """Which settings (periods, pilot, campaign month) a report used, and how to change them.
+
+    Parameters
+    ----------
+    settings : iterable of dict
+        One per setting: ``name`` (the notebook parameter), ``value``, ``given`` (True when
+        the run plan or ``-p`` set it, False when it was taken from the data),
+        ``label`` (zh, en) and ``source`` (zh, en): where a value from the data came from
+        ("数据中最近的完整月份").
+
+    Examples
+    --------
+    >>> settings_note([{"name": "period_after", "value": "2024-12", "given": False,
+    ...                 "label": ("措施后月份", "month after"),
+    ...                 "source": ("数据中最近的完整月份", "the latest complete month in the data")}],
+    ...               lang="en").data.count("period_after")
+    1
+    """
+    parts, names = [], []
+    for item in settings:
+        label = item["label"][0 if lang == "zh" else 1]
+        if item.get("given"):
+            why = tr("运行计划或参数指定", "set by the run plan or a parameter", lang)
+        else:
+            why = item["source"][0 if lang == "zh" else 1]
+        value = item["value"] if item["value"] not in (None, "") else tr("无", "none", lang)
+        parts.append(tr(f"{label} {value}（{why}）", f"{label} {value} ({why})", lang))
+        names.append(str(item["name"]))
+    if not parts:
+        return HTML("")
+    text = tr("本报告的设定：" + "；".join(parts) + "。如需修改，在运行计划的 parameters 中设置 "
+              + " / ".join(names) + "。",
+              "Settings of this report: " + "; ".join(parts) + ". To change them, set "
+              + " / ".join(names) + " in the run plan's parameters.", lang)
+    return HTML(_CARD_CSS + f'<p class="cx-note" style="border-left-color:#9aa5b1">{html.escape(text)}</p>')
+
+
 def excluded_note(*frames, lang: str = "zh") -> HTML:
     """A warning naming the rows of other branches set aside as invalid, or nothing.
 

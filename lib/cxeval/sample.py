@@ -1,6 +1,6 @@
 """Deterministic synthetic sample data, calibrated to the four source documents (DOMAIN.md).
 
-``write_sample(out, seed=0)`` writes seven files into ``out``; each has a pure builder
+``write_sample(out, seed=0)`` writes eight files into ``out``; each has a pure builder
 function returning the same table as a DataFrame. The same seed gives the same bytes in
 every file; each file draws from its own random stream (derived from the seed and the
 file's name), so changing one builder never changes another file. Headers are the
@@ -114,10 +114,16 @@ Files
     <= 80%" and under "up to the category that reaches 80%".
 
 ``actions.csv`` (kind ``actions``; :func:`actions`)
-    The action register for the six key factors: ``cause`` (as in causes.csv),
+    The action register for the six key factors: ``branch`` (潮安, the county of the
+    pilot and the rollout: the Guizhou branches have no action here), ``cause`` (as in causes.csv),
     ``action`` (DOMAIN.md's practices: duties with assessment, three lines of defence,
     triage, 3-minute transactions, skills contests, rule review, competitor benchmarking),
     ``owner`` (a role), ``due`` (2008 date), ``status`` (完成 / 进行中 / 未开始).
+
+``pilots.csv`` (kind ``pilots``; :func:`pilots`)
+    The pilot register: one row, 潮安's pilot hall 庵埠 from 2008-08 (:data:`PILOT_START`)
+    and the rollout to 潮安's other halls from 2008-09 (:data:`ROLLOUT_START`), as the
+    Chaozhou project's WBS planned (DOMAIN.md section 1). The other branches have no pilot.
 
 ``subscribers.csv`` (kind ``subscribers``; :func:`subscribers`)
     ``branch``, ``period`` (2010-01..12), ``subscribers``: 12 branches, 0.55 M (饶平) to
@@ -390,6 +396,7 @@ FILES = {
     "tickets.parquet": "tickets",
     "causes.csv": "causes",
     "actions.csv": "actions",
+    "pilots.csv": "pilots",
     "subscribers.csv": "subscribers",
     "kpi_scores.csv": "scores",
 }
@@ -1004,7 +1011,7 @@ def actions() -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``cause`` (one of :data:`KEY_FACTORS`), ``action``, ``owner`` (a role), ``due``
+        ``branch`` (潮安), ``cause`` (one of :data:`KEY_FACTORS`), ``action``, ``owner`` (a role), ``due``
         ("2008-MM-DD"), ``status`` (完成 / 进行中 / 未开始). Source: DOMAIN.md section 1.
 
     Example
@@ -1012,7 +1019,21 @@ def actions() -> pd.DataFrame:
     >>> set(actions().cause) == set(KEY_FACTORS)
     True
     """
-    return pd.DataFrame(_ACTIONS, columns=["cause", "action", "owner", "due", "status"])
+    table = pd.DataFrame(_ACTIONS, columns=["cause", "action", "owner", "due", "status"])
+    table.insert(0, "branch", PILOT_BRANCH)
+    return table
+
+
+def pilots() -> pd.DataFrame:
+    """The pilot register (``pilots.csv``): 潮安's pilot hall 庵埠 and its rollout.
+
+    Example
+    -------
+    >>> pilots().to_dict("records")
+    [{'branch': '潮安', 'hall': '庵埠', 'pilot_start': '2008-08', 'rollout_start': '2008-09'}]
+    """
+    return pd.DataFrame([{"branch": PILOT_BRANCH, "hall": PILOT_HALL, "pilot_start": PILOT_START,
+                          "rollout_start": ROLLOUT_START}])
 
 
 # --------------------------------------------------------------------------- KPI scores
@@ -1091,7 +1112,7 @@ def write_sample(out, *, seed: int = 0, scale: float = 1.0) -> list[Path]:
     -------
     list of Path
         The files written, in :data:`FILES` order: hall_survey.csv, brand_survey.csv,
-        tickets.parquet, causes.csv, actions.csv, subscribers.csv, kpi_scores.csv
+        tickets.parquet, causes.csv, actions.csv, pilots.csv, subscribers.csv, kpi_scores.csv
         (contents: see the module docstring).
 
     Raises
@@ -1118,6 +1139,7 @@ def write_sample(out, *, seed: int = 0, scale: float = 1.0) -> list[Path]:
         "tickets.parquet": lambda: _write_parquet(tickets(seed, scale)),
         "causes.csv": lambda: _write_csv(causes()),
         "actions.csv": lambda: _write_csv(actions()),
+        "pilots.csv": lambda: _write_csv(pilots()),
         "subscribers.csv": lambda: _write_csv(subscribers(seed)),
         "kpi_scores.csv": lambda: _write_csv(kpi_scores(seed)),
     }

@@ -20,8 +20,11 @@ tickets    ticket_id*, customer_id*, branch*, opened_at*, channel*, category*, n
 causes     bone*, cause*, subcause, count (votes)
 scores     unit*, period*, item*, value*
 subscribers branch*, period*, subscribers*
-actions    cause*, action*, owner*, due*, status*  (owner, due and status may be blank:
-           not yet assigned / planned / started)
+actions    branch, cause*, action*, owner*, due*, status*  (owner, due and status may be
+           blank: not yet assigned / planned / started; a blank branch, or 全省 / all, means
+           every branch)
+pilots     branch*, hall*, pilot_start*, rollout_start  (one pilot per branch: the pilot
+           hall, its first month and the first month of the rollout to the other halls)
 ========== ===================================================================================
 
 Column types (``Column.type``):
@@ -45,7 +48,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 __all__ = [
-    "Column", "Schema", "SCHEMAS", "KINDS", "TYPES", "NETWORKS", "TRUE_WORDS", "FALSE_WORDS",
+    "Column", "Schema", "SCHEMAS", "KINDS", "TYPES", "NETWORKS", "TRUE_WORDS", "FALSE_WORDS", "ALL_BRANCHES",
     "schema", "label", "normalize_header", "match_header",
 ]
 
@@ -247,6 +250,8 @@ _SUBSCRIBERS = Schema("subscribers", "用户数", "Subscribers", (
 ), unique=("branch", "period"))
 
 _ACTIONS = Schema("actions", "措施登记", "Action register", (
+    Column(_BRANCH.name, _BRANCH.type, _BRANCH.zh, _BRANCH.en, _BRANCH.aliases, required=False,
+           nullable=True),
     _CAUSE,
     Column("action", "text", "措施", "Action", ("改进措施", "行动", "对策", "measure")),
     Column("owner", "text", "责任人", "Owner", ("负责人", "responsible"), nullable=True),
@@ -255,9 +260,20 @@ _ACTIONS = Schema("actions", "措施登记", "Action register", (
     Column("status", "text", "状态", "Status", ("进度", "完成情况"), nullable=True),
 ))
 
+_PILOTS = Schema("pilots", "试点登记", "Pilot register", (
+    _BRANCH,
+    Column("hall", "text", "试点营业厅", "Pilot hall", ("营业厅", "试点厅", "pilot_hall")),
+    Column("pilot_start", "period", "试点开始", "Pilot start", ("试点月份", "试点开始月份", "试点时间")),
+    Column("rollout_start", "period", "推广开始", "Rollout start", ("推广月份", "推广开始月份", "推广时间"),
+           required=False, nullable=True),
+), unique=("branch",))
+
+#: Rows of an action register whose branch means "every branch" (blank counts too).
+ALL_BRANCHES = ("全省", "全部", "全公司", "所有", "all", "*")
+
 #: Every kind's schema, by kind name.
 SCHEMAS: dict[str, Schema] = {s.kind: s for s in
-                              (_SURVEY, _TICKETS, _CAUSES, _SCORES, _SUBSCRIBERS, _ACTIONS)}
+                              (_SURVEY, _TICKETS, _CAUSES, _SCORES, _SUBSCRIBERS, _ACTIONS, _PILOTS)}
 #: The kinds ``cxeval.data.load`` accepts, in a stable order.
 KINDS: tuple[str, ...] = tuple(SCHEMAS)
 
