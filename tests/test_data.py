@@ -916,3 +916,40 @@ def test_branch_load_still_raises_on_file_level_problems(tmp_path):
     path.write_text("月份,分公司,样本量\n2008-01,潮安,300\n", encoding="utf-8")
     with pytest.raises(DataError, match="missing a result column"):
         data.load(path, "survey", branch="潮安")
+
+# =========================================================================== hostile input
+# Files as they come out of Excel and other systems: each must load with the right numbers
+# or fail with a message naming the file, the row and what to do, never load wrong.
+def test_a_header_used_twice_is_refused(tmp_path):
+    text = "月份,分公司,样本量,满意数,满意数\n2008-01,潮安,400,372,300\n"
+    expected = ("s.{}: the header '满意数' is used for 2 columns (D, E); keep one of them or "
+                "rename the others")
+    assert problems_of(write(tmp_path / "s.csv", text), "survey") == [expected.format("csv")]
+    rows = [line.split(",") for line in text.splitlines()]
+    assert problems_of(write_xlsx(tmp_path / "s.xlsx", {"s": rows}), "survey") == [
+        expected.format("xlsx")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_or_without_bom(tmp_path, encoding):
+    path = write(tmp_path / "survey.csv", SURVEY_ZH, encoding)
+    pd.testing.assert_frame_equal(data.load(path, "survey"), EXPECTED_SURVEY)
+
+
+def test_binary_file_named_csv_is_refused(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(DataError, match=r"s.csv: cannot decode the text: .* save it from Excel as"):
+        data.load(path, "survey")
+    path.write_bytes(b"period,branch,rate\n2008-01,\x00,0.9\n")
+    with pytest.raises(DataError, match=r"s.csv: the file holds NUL characters"):
+        data.load(path, "survey")
+
+
+def test_csv_title_rows_are_skipped_like_excel(tmp_path):
+    text = "2008年满意度调查\n\n" + SURVEY_ZH.replace("250,230", "250,x")
+    assert problems_of(write(tmp_path / "s.csv", text), "survey") == [
+        "s.csv row 5, column 满意数/satisfied: expected a whole number (0 or more), found 'x'"]
+    padded = "2008年满意度调查,,,,\n" + SURVEY_ZH  # as Excel pads a title row
+    pd.testing.assert_frame_equal(data.load(write(tmp_path / "s.csv", padded), "survey"),
+                                  EXPECTED_SURVEY)

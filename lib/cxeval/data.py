@@ -8,12 +8,14 @@ each with the file, the row as Excel shows it and the column as written in the f
 
 Reading rules
 -------------
-* CSV: UTF-8 with or without BOM, else GB18030 (a superset of GBK and GB2312). All cells are
-  read as text and converted by the schema, so ids keep their leading zeros.
-* Excel (``.xlsx``/``.xlsm``, openpyxl): the first sheet unless ``sheet`` names one. The header
-  is the first non-empty row; title rows above the header are skipped when the first row holds
-  no known header but a later one (within the first ten) holds two or more. Rows are numbered
-  as Excel numbers them.
+* CSV: UTF-8 with or without BOM, UTF-16 with or without BOM (Excel's "Unicode text"), else
+  GB18030 (a superset of GBK and GB2312). All cells are read as text and converted by the
+  schema, so ids keep their leading zeros.
+* Excel (``.xlsx``/``.xlsm``, openpyxl): the first sheet unless ``sheet`` names one.
+* CSV and Excel alike: the header is the first non-empty row; title rows above the header
+  are skipped when the first row holds no known header but a later one (within the first
+  ten) holds two or more. Rows are numbered as Excel numbers them. A header written above
+  two columns is a problem (which copy holds the data is unknown).
 * Parquet: read with pyarrow; columns that already have the right type are kept as they are
   (this path is vectorised end to end: 5 million tickets load in seconds). Rows are numbered
   as they would be in Excel (first data row = row 2).
@@ -103,6 +105,7 @@ class _Source:
     rows: np.ndarray | pd.Index  # the user's label of each row (Excel row number / index label)
     row_word: str = "row"
     index: pd.Index | None = None  # index to give the result (DataFrame input keeps its own)
+    problems: list = field(default_factory=list)  # problems of the whole file found on reading
 
 
 def _file_error(name: str, text: str) -> DataError:
@@ -138,7 +141,7 @@ def _read(source, kind: str, sheet) -> _Source:
     if path.is_dir():
         raise _file_error(name, f"{path.resolve()} is a folder, not a file")
     if suffix == ".csv":
-        src = _read_csv(path, name)
+        src = _read_csv(path, name, kind)
     elif suffix in _EXCEL_SUFFIXES:
         src = _read_excel(path, name, kind, sheet)
     elif suffix in _PARQUET_SUFFIXES:
@@ -152,29 +155,129 @@ def _read(source, kind: str, sheet) -> _Source:
     return _drop_blank(src)
 
 
-def _read_csv(path: Path, name: str) -> _Source:
-    raw = path.read_bytes()
-    if not raw.lstrip(codecs.BOM_UTF8).strip():
-        raise _file_error(name, "the file is empty: no header row and no data rows")
-    for encoding in _CSV_ENCODINGS:
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read with.
+
+    UTF-16 (Excel's "Unicode text") is recognised by its byte-order mark or, without one,
+    by the zero bytes of its ASCII characters (commas, digits, line ends): decoded as
+    GB18030 it would give text full of invisible NULs, whose headers match nothing.
+    """
+    head = raw[:4096]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)
+    elif not raw.startswith(codecs.BOM_UTF8) and max(odd, even) >= len(head) // 10:
+        # one byte in five is zero: the ASCII half of UTF-16 (a stray NUL is not enough)
+        encodings = ("utf-16-le" if odd >= even else "utf-16-be",)
+    else:
+        encodings = _CSV_ENCODINGS
+    for encoding in encodings:
         try:
             text = raw.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
     else:
+        if encodings != _CSV_ENCODINGS:
+            raise _file_error(name, "cannot decode the text: it looks like UTF-16 but is not "
+                                    "valid UTF-16; save it from Excel as 'CSV UTF-8'")
         tried = ", ".join(_CSV_ENCODINGS)
         raise _file_error(name, f"cannot decode the text: it is neither UTF-8 nor GB18030/GBK "
                                 f"(tried {tried}); save it from Excel as 'CSV UTF-8'")
-    utf8 = raw.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8-sig" else text.encode("utf-8")
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        raise _file_error(name, "the file holds NUL characters: it is not a text (CSV) file, or "
+                                "its encoding is not UTF-8, GB18030 or UTF-16; save it from "
+                                "Excel as 'CSV UTF-8'")
+    return text, encoding
+
+
+def _read_csv(path: Path, name: str, kind: str) -> _Source:
+    raw = path.read_bytes()
+    text, encoding = _decode(raw, name)
+    if not text.strip():
+        raise _file_error(name, "the file is empty: no header row and no data rows")
+    header_line, offset, headers = _csv_header(text, kind)
+    if offset == 0 and encoding == "utf-8-sig":
+        utf8 = raw.removeprefix(codecs.BOM_UTF8)  # the common case: no copy of the text
+    else:
+        utf8 = text[offset:].encode("utf-8")
     # Arrow's reader is several times faster, but it skips empty lines, which would shift
     # the row numbers in messages; files with empty lines inside go to pandas' C reader, which
     # keeps them (they are dropped afterwards, row numbers intact). Everything is read as
     # text: the schema decides the types, so "0086" stays "0086".
-    body = text.rstrip("\r\n")
+    body = text[offset:].rstrip("\r\n")
     engine = "c" if ("\n\n" in body or "\n\r\n" in body) else "pyarrow"
     frame = _parse_csv(utf8, name, engine)
-    return _Source(name, frame, np.arange(2, len(frame) + 2))
+    first = header_line + 2  # Excel numbers lines from 1, and the header takes one
+    return _Source(name, frame, np.arange(first, first + len(frame)),
+                   problems=_repeated_headers(headers))
+
+
+def _csv_header(text: str, kind: str) -> tuple[int, int, list[str]]:
+    """Where the header of a CSV is: (line index, character offset, its cells).
+
+    The same rule as for Excel sheets: the first non-empty line, unless it holds no known
+    header and one of the next nine non-empty lines holds two or more (a title such as
+    "2008年满意度调查" above the header, as Excel writes it to CSV).
+    """
+    import csv
+
+    lines, start = [], 0
+    while len(lines) < 40 and start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        lines.append((start, text[start:end]))
+        start = end
+    parsed = []
+    for i, (offset, line) in enumerate(lines):
+        try:
+            cells = next(csv.reader([line.rstrip("\r\n")]), [])
+        except csv.Error:
+            break
+        if line.count('"') % 2:  # a quoted cell runs over lines: stop looking
+            break
+        if any(c.strip() for c in cells):
+            parsed.append((i, offset, cells))
+    if not parsed:
+        return 0, 0, []
+    chosen = _header_row([cells for _, _, cells in parsed], kind)
+    return parsed[chosen]
+
+
+def _header_row(rows: list, kind: str) -> int:
+    """Which of the first non-empty rows is the header (see the module docstring)."""
+    if _known_headers(rows[0], kind) == 0:
+        for i, row in enumerate(rows[1:10], start=1):
+            if _known_headers(row, kind) >= 2:
+                return i
+    return 0
+
+
+def _column_letter(i: int) -> str:
+    """Excel's name of the 0-based column ``i``: A, B, ..., Z, AA, ..."""
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _repeated_headers(headers) -> list[str]:
+    """A problem for each header written above two or more columns.
+
+    pandas and the Excel reader keep the copies as ``满意数.1``, an unknown column that
+    would be carried along unnoticed while the first copy is used.
+    """
+    seen: dict[str, list[int]] = {}
+    for i, header in enumerate(headers):
+        text = "" if header is None else str(header).strip()
+        if text:
+            seen.setdefault(text, []).append(i)
+    return [f"the header {text!r} is used for {len(cols)} columns "
+            f"({', '.join(_column_letter(c) for c in cols)}); keep one of them or rename the others"
+            for text, cols in seen.items() if len(cols) > 1]
 
 
 def _parse_csv(utf8: bytes, name: str, engine: str) -> pd.DataFrame:
@@ -227,18 +330,13 @@ def _read_excel(path: Path, name: str, kind: str, sheet) -> _Source:
     nonempty = [i for i, r in enumerate(cells) if filled(r)]
     if not nonempty:
         raise _file_error(where, "the sheet is empty: no header row and no data rows")
-    header_at = nonempty[0]
-    if _known_headers(cells[header_at], kind) == 0:
-        for i in nonempty[1:10]:
-            if _known_headers(cells[i], kind) >= 2:
-                header_at = i
-                break
+    header_at = nonempty[_header_row([cells[i] for i in nonempty[:10]], kind)]
     width = max(len(r) for r in cells[header_at:])
     headers = _header_names(cells[header_at], width)
     body = [tuple(r) + (None,) * (width - len(r)) for r in cells[header_at + 1:]]
     frame = pd.DataFrame(body, columns=headers, dtype=object)
     rows = np.arange(header_at + 2, header_at + 2 + len(body))  # iter_rows starts at row 1
-    return _Source(where, frame, rows)
+    return _Source(where, frame, rows, problems=_repeated_headers(cells[header_at]))
 
 
 def _known_headers(row, kind: str) -> int:
@@ -741,6 +839,8 @@ class _Validator:
         return f"{header}/{canonical}"
 
     def run(self) -> pd.DataFrame:
+        for problem in self.src.problems:
+            self.problems.file(problem)
         self.match_headers()
         per_response = (self.schema.kind == "survey" and "satisfied" in self.mapping
                         and "responses" not in self.mapping)
