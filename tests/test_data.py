@@ -53,7 +53,8 @@ def problems_of(source, kind, **kw) -> list[str]:
 
 def survey_frame(**columns) -> pd.DataFrame:
     n = len(next(iter(columns.values())))
-    base = {"period": ["2008-01"] * n, "branch": ["潮安"] * n}
+    # one row per month: rows of a survey must not repeat their period, branch and hall
+    base = {"period": [f"2008-{m:02d}" for m in range(1, n + 1)], "branch": ["潮安"] * n}
     base.update(columns)
     return pd.DataFrame(base)
 
@@ -708,7 +709,8 @@ def test_duplicate_keys_of_subscribers_and_scores():
 def test_problems_are_capped_per_column_and_problem(tmp_path):
     # 120 bad counts: 50 listed, then one line with the other 70; the blank branches are a
     # different problem and listed on their own.
-    lines = ["月份,分公司,样本量,满意数"] + [f"2008-01,潮安,x{i},1" for i in range(120)]
+    lines = ["月份,分公司,样本量,满意数"] + [f"{1990 + i // 12}-{i % 12 + 1:02d},潮安,x{i},1"
+                                          for i in range(120)]
     lines += ["2008-01,,400,1"] * 3
     with pytest.raises(DataError) as info:
         data.load(write(tmp_path / "big.csv", "\n".join(lines) + "\n"), "survey")
@@ -953,3 +955,124 @@ def test_csv_title_rows_are_skipped_like_excel(tmp_path):
     padded = "2008年满意度调查,,,,\n" + SURVEY_ZH  # as Excel pads a title row
     pd.testing.assert_frame_equal(data.load(write(tmp_path / "s.csv", padded), "survey"),
                                   EXPECTED_SURVEY)
+
+
+@pytest.mark.parametrize("label", ["小计", "合计", "总计", "潮安 汇总", "潮安小计", "合计：",
+                                   "Subtotal", "Grand Total", "Chaoan Total"])
+def test_subtotal_rows_are_left_out_with_a_note(tmp_path, label):
+    text = ("月份,分公司,营业厅,样本量,满意数\n"
+            "2008-01,潮安,庵埠,400,372\n"
+            "2008-01,潮安,彩塘,300,280\n"
+            f"2008-01,潮安,{label},700,652\n"     # row 4: sums rows 2 and 3
+            "2008-02,潮安,庵埠,400,380\n")
+    df = data.load(write(tmp_path / "hall_survey.csv", text), "survey")
+    assert df["responses"].sum() == 1100                   # not 1800: the subtotal is not counted
+    assert df["hall"].tolist() == ["庵埠", "彩塘", "庵埠"]
+    assert df.attrs["total_rows"] == [
+        f"hall_survey.csv row 4: 营业厅/hall {label!r} is a total row; left out, not counted"]
+
+
+def test_total_rows_in_any_key_column_and_in_excel(tmp_path):
+    rows = [["分公司", "月份", "样本量", "满意数"],
+            ["潮安", "2008-01", 400, 372], ["饶平", "2008-01", 250, 230],
+            ["全省平均", "2008-01", 325, 301],        # row 4: an average ranked as a branch
+            ["全省", "2008-01", 650, 602],            # row 5: the province, not a branch
+            ["潮安", "合计", 400, 372]]               # row 6: a total over the months
+    df = data.load(write_xlsx(tmp_path / "s.xlsx", {"s": rows}), "survey")
+    assert df["branch"].tolist() == ["潮安", "饶平"]
+    assert [n.split(":")[0] for n in df.attrs["total_rows"]] == [
+        "s.xlsx row 4", "s.xlsx row 5", "s.xlsx row 6"]
+    assert "月份/period '合计'" in df.attrs["total_rows"][2]
+
+
+def test_total_cause_is_not_a_key_factor(tmp_path):
+    text = "类别,原因,票数\n人员,引导员职责未落实,12\n方法,缺少个性化服务,5\n,合计,17\n"
+    df = data.load(write(tmp_path / "causes.csv", text), "causes")
+    assert df["cause"].tolist() == ["引导员职责未落实", "缺少个性化服务"]
+    assert df.attrs["total_rows"] == ["causes.csv row 4: 原因/cause '合计' is a total row; "
+                                      "left out, not counted"]
+
+
+def test_province_unit_of_scores_is_a_benchmark_but_its_average_is_a_total():
+    frame = pd.DataFrame({"unit": ["黔东南", "全省", "全省平均"], "period": ["2010-11"] * 3,
+                          "item": ["fcr"] * 3, "value": [0.8, 0.74, 0.77]})
+    df = data.load(frame, "scores")
+    assert df["unit"].tolist() == ["黔东南", "全省"]
+    assert df.attrs["total_rows"] == ["<DataFrame> index 2: unit '全省平均' is a total row; left "
+                                      "out, not counted"]
+
+
+@pytest.mark.parametrize("name", ["庵埠", "合计金额有误", "平均等待时间过长", "Totally", "全省营业厅",
+                                  "汇总上报"])
+def test_names_that_only_contain_a_total_word_are_kept(name):
+    assert not schemas.is_total_label(name)
+
+
+def test_a_file_of_only_total_rows_is_refused(tmp_path):
+    path = write(tmp_path / "s.csv", "月份,分公司,样本量,满意数\n2008-01,合计,400,372\n")
+    with pytest.raises(DataError, match=r"s.csv: no data rows: every row is a total row \(s.csv "
+                                        r"row 2: 分公司/branch '合计'"):
+        data.load(path, "survey")
+
+
+def test_total_rows_are_noted_when_loading_for_one_branch(tmp_path):
+    path = write(tmp_path / "s.csv", "月份,分公司,样本量,满意数\n2008-01,潮安,400,372\n"
+                                     "2008-01,饶平,300,290\n2008-01,合计,700,662\n"
+                                     "2008-02,饶平,300,310\n")
+    chaoan = data.load(path, "survey", branch="潮安")
+    assert chaoan["branch"].tolist() == ["潮安", "饶平"]
+    assert chaoan.attrs["excluded_rows"] == 1
+    assert chaoan.attrs["total_rows"] == ["s.csv row 4: 分公司/branch '合计' is a total row; "
+                                          "left out, not counted"]
+
+
+def test_pivot_subtotals_with_blank_keys_are_refused(tmp_path):
+    text = ("分公司,营业厅,样本量,满意数\n"
+            "潮安,庵埠,400,372\n"
+            "潮安,彩塘,300,280\n"
+            "潮安,,700,652\n"          # row 4: the branch's subtotal, hall left blank
+            ",,700,652\n")             # row 5: the grand total, every key blank
+    text = text.replace("\n", ",2008-01\n").replace("满意数,2008-01", "满意数,月份")
+    assert problems_of(write(tmp_path / "s.csv", text), "survey") == [
+        "s.csv row 4: 营业厅/hall blank in a row with figures: a subtotal or total row of a pivot "
+        "table? Delete total rows (they would be counted twice); otherwise fill in 营业厅/hall",
+        "s.csv row 5: 分公司/branch, 营业厅/hall blank in a row with figures: a subtotal or total "
+        "row of a pivot table? Delete total rows (they would be counted twice); otherwise fill in "
+        "分公司/branch and 营业厅/hall"]
+
+
+def test_a_blank_name_that_adds_nothing_up_is_a_blank_cell():
+    frame = survey_frame(hall=["庵埠", None], responses=[400, 300], satisfied=[372, 280])
+    assert problems_of(frame, "survey") == ["<DataFrame> index 1, column hall: blank, expected "
+                                            "a value"]
+
+
+def test_repeated_survey_rows_are_refused_not_added():
+    frame = pd.DataFrame({"period": ["2008-01"] * 3, "branch": ["潮安"] * 3,
+                          "hall": ["庵埠", "庵埠", "彩塘"], "responses": [400, 400, 300],
+                          "satisfied": [372, 372, 280]})
+    assert problems_of(frame, "survey") == [
+        "<DataFrame> index 0 and 1, columns period, branch, hall: the combination "
+        "'2008-01 / 潮安 / 庵埠' appears 2 times; rows of counts are added up, so a repeated row "
+        "counts twice: keep one"]
+
+
+def test_repeats_of_other_branches_do_not_stop_a_branch(tmp_path):
+    path = write(tmp_path / "s.csv", "月份,分公司,样本量,满意数\n2008-01,潮安,400,372\n"
+                                     "2008-01,饶平,300,290\n2008-01,饶平,300,290\n")
+    assert data.load(path, "survey", branch="潮安").attrs["excluded_rows"] == 2
+    with pytest.raises(DataError, match="rows 3 and 4"):
+        data.load(path, "survey", branch="饶平")
+
+
+def test_repeats_are_the_data_when_rows_are_responses_or_votes():
+    per_response = pd.DataFrame({"period": ["2008-01"] * 3, "branch": ["潮安"] * 3,
+                                 "satisfied": [1, 1, 0]})
+    assert data.load(per_response, "survey")["responses"].sum() == 3
+    votes = pd.DataFrame({"bone": ["人员"] * 2, "cause": ["引导员职责未落实"] * 2})
+    assert len(data.load(votes, "causes")) == 2
+    counted = votes.assign(count=[3, 3], subcause=[None, None])
+    assert problems_of(counted, "causes") == [
+        "<DataFrame> index 0 and 1, columns bone, cause, subcause: the combination "
+        "'人员 / 引导员职责未落实 / (blank)' appears 2 times; rows of counts are added up, so a "
+        "repeated row counts twice: keep one"]

@@ -25,11 +25,30 @@ Reading rules
   blank header and no values likewise.
 * Columns that are not part of the contract are kept unchanged, after the canonical ones.
 
+Total rows
+----------
+Rows that add up other rows are never counted. A row whose key cell (branch, hall, period,
+segment, unit, item, category, cause: ``Schema.keys``) holds a total label (小计, 合计, 总计,
+汇总, 全省平均, Total, Grand total ...; :func:`cxeval.schemas.is_total_label`) is left out,
+and ``attrs["total_rows"]`` names each one ("survey.xlsx row 14: 营业厅/hall '小计' is a
+total row; left out, not counted"): reports show it with the rows of other branches set
+aside (:func:`cxeval.report.excluded_note`), ``cxeval validate`` prints it. A row with
+figures whose key cells are blank where complete rows have them (a pivot table's
+unlabelled subtotal) is a problem: it cannot be told from a row with a missing name.
+Rows of counts per group (survey rows, unless one row per response; causes with a count)
+must not repeat their keys: a copied row would be added twice.
+
 Conversions
 -----------
+* Values (numbers, periods, dates, yes/no) are read after folding full-width characters
+  (NFKC: ``１，２５０`` is 1,250, ``２００８年３月`` is 2008-03); names and free text are kept
+  as written.
 * ``period`` -> ``"YYYY-MM"`` from ``2008-03``, ``2008/3``, ``2008-3``, ``2008年3月``, ``200803``,
   a date (``2008-03-15``) or an Excel date cell; ``"YYYY-Qn"`` from ``2006Q2``, ``2006-Q2``,
   ``2006 Q2``, ``2006年第2季度``, ``2006年二季度``; ``"YYYY"`` from ``2006`` or ``2006年``.
+  A period written as a decimal number (``2008.1``, a number cell or text) is a problem:
+  in a number cell 2008.10 (October) is stored as 2008.1 (January); the fix is to format
+  the column as text and write ``2008-10``.
 * rates -> proportions 0-1. A value written with ``%`` is a percentage. The other values of
   the column are read as percentages when *any* of them is greater than 1 (95.3 -> 0.953) and
   as proportions otherwise (0.953 stays); in a column read as percentages, a value above 0
@@ -73,6 +92,7 @@ import pandas as pd
 
 from cxeval import schemas
 from cxeval.errors import DataError
+from cxeval.report import mask_text
 
 __all__ = ["load", "load_input", "locate", "describe", "write_templates", "UnknownKindError",
            "MAX_PROBLEMS_PER_COLUMN", "INPUT_SUFFIXES"]
@@ -106,6 +126,13 @@ class _Source:
     row_word: str = "row"
     index: pd.Index | None = None  # index to give the result (DataFrame input keeps its own)
     problems: list = field(default_factory=list)  # problems of the whole file found on reading
+    totals: list = field(default_factory=list)    # total rows left out, one note each
+    texts: dict = field(default_factory=dict)     # header -> column as text, read once
+
+    def label(self, pos) -> str:
+        """'row 14' (Excel numbering) or "index 'a'" for the row at position ``pos``."""
+        value = self.rows[pos]
+        return f"{self.row_word} {value if not isinstance(value, str) else repr(value)}"
 
 
 def _file_error(name: str, text: str) -> DataError:
@@ -396,6 +423,55 @@ def _drop_blank(src: _Source) -> _Source:
     return src
 
 
+def _set_aside_totals(src: _Source, schema: schemas.Schema) -> _Source:
+    """Leave out total and subtotal rows, with a note naming each one.
+
+    A row whose key cell (branch, hall, period, cause ...) holds a total label (小计, 合计,
+    全省平均, Grand Total: :func:`cxeval.schemas.is_total_label`) adds up other rows; kept,
+    it would be counted again (a 小计 row per month doubles a branch's responses) or
+    ranked as a branch of its own. Such rows are never loaded; the notes go to
+    ``attrs["total_rows"]`` so that reports and ``cxeval validate`` say what was left out.
+    """
+    frame = src.frame
+    total = np.zeros(len(frame), dtype=bool)
+    found: dict[int, tuple[str, str]] = {}
+    for header in frame.columns:
+        canonical = schemas.match_header(header, schema.kind)
+        if canonical not in schema.keys:
+            continue
+        text = src.texts[header] = _text(frame[header])
+        hint = text.str.contains(schemas.TOTAL_HINT, regex=True).fillna(False)
+        hint = hint.to_numpy(dtype=bool)
+        if not hint.any():
+            continue
+        candidates = text[hint]
+        is_total = _map_unique(candidates, lambda v: schemas.is_total_label(
+            v, regions=schema.region_totals)).fillna(False).to_numpy(dtype=bool)
+        for pos in np.flatnonzero(hint)[is_total]:
+            found.setdefault(int(pos), (_column_name(header, canonical), text.iloc[pos]))
+        total[np.flatnonzero(hint)[is_total]] = True
+    if not total.any():
+        return src
+    notes = [mask_text(f"{src.name} {src.label(pos)}: {column} {label!r} is a total row; "
+                       "left out, not counted")
+             for pos, (column, label) in sorted(found.items())]
+    keep = ~total
+    if not keep.any():
+        raise _file_error(src.name, f"no data rows: every row is a total row ({notes[0]})")
+    texts = {h: t[keep].reset_index(drop=True) for h, t in src.texts.items()}
+    return _Source(src.name, frame[keep].reset_index(drop=True), src.rows[keep], src.row_word,
+                   None if src.index is None else src.index[keep],
+                   problems=src.problems, totals=src.totals + notes, texts=texts)
+
+
+def _column_name(header: str, canonical: str) -> str:
+    """'营业厅/hall' for a column as written in the file; the header alone if it is the name."""
+    header = str(header).strip()
+    if schemas.normalize_header(header) == schemas.normalize_header(canonical):
+        return header
+    return f"{header}/{canonical}"
+
+
 def _blank_mask(s: pd.Series) -> pd.Series:
     blank = s.isna()
     if s.dtype == object:
@@ -443,6 +519,19 @@ class _Problems:
         label = self.src.rows[pos]
         return f"{label}" if not isinstance(label, str) else repr(label)
 
+    def rows(self, key: str, mask, detail) -> None:
+        """Report every row where ``mask`` is true, as a problem of the row as a whole."""
+        positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if len(positions) == 0:
+            return
+        self.bad_rows[positions] = True
+        self.count += len(positions)
+        group = self.groups.setdefault(("", key), _Group("rows"))
+        shown = positions[:MAX_PROBLEMS_PER_COLUMN]
+        for pos in shown:
+            group.lines.append(f"{self.src.name} {self.rows_label([pos])}: {detail(pos)}")
+        group.more += len(positions) - len(shown)
+
     def cells(self, key: str, column: str, mask, detail) -> None:
         """Report every row where ``mask`` is true; ``detail(pos)`` says what is wrong."""
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -457,12 +546,20 @@ class _Problems:
                                f"{detail(pos)}")
         group.more += len(positions) - len(shown)
 
-    def repeated(self, where: str, groups, hidden: int) -> None:
+    def repeated(self, where: str, groups, hidden: int, rows=None) -> None:
         """Report repeated keys: ``groups`` is (positions, text) per key shown, ``hidden``
-        the number of further repeated keys."""
+        the number of further repeated keys.
+
+        Without ``rows`` the repeats are a problem of the file as a whole (which copy of a
+        ticket is right is unknown, and it may be any branch's); with ``rows`` (a mask of
+        every repeated row) they are problems of those rows, as when the key holds the
+        branch and only that branch's figures are in doubt.
+        """
         group = self.groups.setdefault((where, "duplicate"), _Group(where, unit="repeated values"))
-        # repeated keys are a problem of the file as a whole: which copy is right is unknown
-        self.file_level = True
+        if rows is None:
+            self.file_level = True
+        else:
+            self.bad_rows[np.asarray(rows, dtype=bool)] = True
         for positions, text in groups:
             group.lines.append(f"{self.src.name} {self.rows_label(positions)}, {where}: {text}")
         group.more += hidden
@@ -827,6 +924,7 @@ class _Validator:
         self.mapping: dict[str, str] = {}  # canonical -> header as written
         self.values: dict[str, pd.Series] = {}
         self.invalid: dict[str, np.ndarray] = {}  # cells already reported, per column
+        self.subtotal = np.zeros(len(src.frame), dtype=bool)  # unlabelled pivot subtotals
 
     def name_of(self, canonical: str) -> str:
         """'满意数/satisfied' for a column as written in the file (or the label if absent)."""
@@ -844,11 +942,14 @@ class _Validator:
         self.match_headers()
         per_response = (self.schema.kind == "survey" and "satisfied" in self.mapping
                         and "responses" not in self.mapping)
+        self.find_subtotals()
         for col in self.schema.columns:
             if col.name in self.mapping:
                 self.convert(col, per_response)
+        self.report_subtotals()
         self.check_rows(per_response)
         self.check_unique()
+        self.check_groups(per_response)
         if self.problems.count:
             n = self.problems.count
             summary = (f"{self.src.name} is not valid {self.schema.kind} data: {n:,} "
@@ -884,6 +985,60 @@ class _Validator:
                                f" + 满意数/satisfied, 0/1 per response, or a rate); the file has "
                                f"columns: {have}")
 
+    def text_of(self, header: str) -> pd.Series:
+        """A column as stripped text (read once: key columns were read for total rows)."""
+        if header not in self.src.texts:
+            self.src.texts[header] = _text(self.src.frame[header])
+        return self.src.texts[header]
+
+    def find_subtotals(self):
+        """Rows with figures but blank key cells: the subtotals of a pivot-table layout.
+
+        An Excel pivot table writes a branch's subtotal as "潮安 | (blank hall) | 700" and
+        the grand total with every key blank. A row is taken for one when its filled key
+        cells are those of complete rows elsewhere in the file (or it has none), so that
+        it adds up those rows; it is reported as what it most likely is, rather than as a
+        blank cell to fill in.
+        """
+        frame = self.src.frame
+        figures = [self.mapping[c.name] for c in self.schema.columns
+                   if c.name in self.mapping and c.type in ("count", "number", "rate")]
+        keys = [self.mapping[c.name] for c in self.schema.columns
+                if c.name in self.schema.keys and c.name in self.mapping and not c.nullable]
+        if not figures or not keys:
+            return
+        texts = pd.DataFrame({h: self.text_of(h) for h in keys})
+        blank = texts.isna().to_numpy()
+        has_figure = np.zeros(len(frame), dtype=bool)
+        for header in figures:
+            has_figure |= ~_blank_mask(frame[header]).to_numpy(dtype=bool)
+        candidates = blank.any(axis=1) & has_figure
+        if not candidates.any():
+            return
+        complete = ~blank.any(axis=1)
+        subtotal = candidates & blank.all(axis=1)
+        for pattern in np.unique(blank[candidates & ~subtotal], axis=0):
+            filled = [h for h, b in zip(keys, pattern) if not b]
+            rows = candidates & (blank == pattern).all(axis=1)
+            known = pd.MultiIndex.from_frame(texts.loc[complete, filled])
+            subtotal |= rows & pd.MultiIndex.from_frame(texts[filled]).isin(known)
+        self.subtotal = subtotal
+        self.subtotal_keys = keys
+
+    def report_subtotals(self):
+        if not self.subtotal.any():
+            return
+        frame = self.src.frame
+
+        def detail(pos):
+            blank = [self.name_of(schemas.match_header(h, self.schema.kind))
+                     for h in self.subtotal_keys if _blank_mask(frame[h].iloc[[pos]]).iloc[0]]
+            return (f"{', '.join(blank)} blank in a row with figures: a subtotal or total row "
+                    "of a pivot table? Delete total rows (they would be counted twice); "
+                    f"otherwise fill in {' and '.join(blank)}")
+
+        self.problems.rows("subtotal", self.subtotal, detail)
+
     def convert(self, col: schemas.Column, per_response: bool):
         s = self.src.frame[self.mapping[col.name]]
         if isinstance(s.dtype, pd.CategoricalDtype):  # Parquet dictionary columns
@@ -909,7 +1064,8 @@ class _Validator:
             invalid |= np.asarray(mask, dtype=bool)
         if not nullable:
             blank = parsed.values.isna().to_numpy(dtype=bool) & ~invalid
-            self.problems.cells("blank", where, blank, lambda pos: f"blank, expected {expected}")
+            shown = blank & ~self.subtotal if col.name in self.schema.keys else blank
+            self.problems.cells("blank", where, shown, lambda pos: f"blank, expected {expected}")
             invalid |= blank
         self.values[col.name] = parsed.values
         self.invalid[col.name] = invalid
@@ -964,14 +1120,27 @@ class _Validator:
                         f"{cell('satisfied', pos)}/{cell('responses', pos)} = "
                         f"{computed[pos] * 100:.1f}%")
 
-    def check_unique(self):
-        keys = self.schema.unique
+    def check_groups(self, per_response: bool):
+        """Rows of counts per group must not repeat their keys (a copy would be added)."""
+        if not self.schema.unique_groups or per_response:
+            return
+        if self.schema.kind == "causes" and "count" not in self.mapping:
+            return  # one row per vote or mention: repeats are the data
+        keys = tuple(k for k in self.schema.keys if k in self.values)
+        if keys and keys != tuple(self.schema.unique):
+            self.check_unique(keys, row_level=True)
+
+    def check_unique(self, keys=None, row_level: bool = False):
+        keys = self.schema.unique if keys is None else keys
         if not keys or any(k not in self.values for k in keys):
             return
         valid = ~np.logical_or.reduce([self.invalid[k] for k in keys])
         for k in keys:
-            valid &= self.values[k].notna().to_numpy()
-        frame = pd.DataFrame({k: self.values[k] for k in keys})
+            if not self.schema.column(k).nullable:
+                valid &= self.values[k].notna().to_numpy()
+        # a blank optional key (no subcause) is a value of its own, not a wildcard
+        frame = pd.DataFrame({k: self.values[k].fillna("") if self.schema.column(k).nullable
+                              else self.values[k] for k in keys})
         if len(keys) == 1:
             dup = _duplicated(frame[keys[0]]) & valid
         else:
@@ -993,10 +1162,15 @@ class _Validator:
         what = "ticket" if keys == ("ticket_id",) else "the combination"
         groups = []
         for rows in by_key.values():
-            value = " / ".join(str(self.values[k].iloc[rows[0]]) for k in keys)
-            groups.append((rows, f"{what} {value!r} appears {len(rows):,} times; each must "
-                                 "appear only once"))
-        self.problems.repeated(where, groups, int(codes.max()) + 1 - len(by_key))
+            value = " / ".join(str(frame[k].iloc[rows[0]]) or "(blank)" for k in keys)
+            if row_level:
+                text = (f"{what} {value!r} appears {len(rows):,} times; rows of counts are "
+                        "added up, so a repeated row counts twice: keep one")
+            else:
+                text = f"{what} {value!r} appears {len(rows):,} times; each must appear only once"
+            groups.append((rows, text))
+        self.problems.repeated(where, groups, int(codes.max()) + 1 - len(by_key),
+                               rows=dup if row_level else None)
 
     def assemble(self, per_response: bool) -> pd.DataFrame:
         out: dict[str, pd.Series] = {}
@@ -1014,6 +1188,8 @@ class _Validator:
         result = pd.DataFrame(out, index=self.src.frame.index)
         if self.src.index is not None:
             result.index = self.src.index
+        if self.src.totals:
+            result.attrs["total_rows"] = list(self.src.totals)
         return result
 
     def _final(self, col: schemas.Column, values: pd.Series) -> pd.Series:
@@ -1100,7 +1276,8 @@ def _load_for_branch(src: _Source, kind: str, branch: str, error: DataError) -> 
         raise error
     keep = ~error.bad_rows
     subset = _Source(src.name, src.frame[keep].reset_index(drop=True), np.asarray(src.rows)[keep],
-                     src.row_word, None if src.index is None else src.index[keep])
+                     src.row_word, None if src.index is None else src.index[keep],
+                     problems=src.problems, totals=src.totals)
     result = _Validator(subset, schemas.SCHEMAS[kind]).run()
     result.attrs["excluded_problems"] = list(error.problems)
     result.attrs["excluded_rows"] = int(error.bad_rows.sum())
@@ -1138,7 +1315,8 @@ def load(source, kind: str, *, sheet=None, branch=None) -> pd.DataFrame:
         timestamps naive datetime64[ns]; ``network`` one of product/channel/support.
         survey always has ``responses``, ``satisfied`` and ``rate`` (see the module
         docstring for the three survey forms). Files get a fresh 0..n-1 index; a
-        DataFrame keeps its own.
+        DataFrame keeps its own. ``attrs["total_rows"]`` lists the total rows left out
+        (one note each, naming the file, row and label), if any.
 
     Raises
     ------
@@ -1165,7 +1343,7 @@ def load(source, kind: str, *, sheet=None, branch=None) -> pd.DataFrame:
     if not isinstance(kind, str) or kind not in schemas.SCHEMAS:
         text = f"kind must be one of {', '.join(map(repr, schemas.KINDS))}; got {kind!r}"
         raise UnknownKindError(text, [text])
-    src = _read(source, kind, sheet)
+    src = _set_aside_totals(_read(source, kind, sheet), schemas.SCHEMAS[kind])
     try:
         return _Validator(src, schemas.SCHEMAS[kind]).run()
     except DataError as error:
