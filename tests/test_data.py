@@ -1076,3 +1076,71 @@ def test_repeats_are_the_data_when_rows_are_responses_or_votes():
         "<DataFrame> index 0 and 1, columns bone, cause, subcause: the combination "
         "'人员 / 引导员职责未落实 / (blank)' appears 2 times; rows of counts are added up, so a "
         "repeated row counts twice: keep one"]
+
+
+@pytest.mark.parametrize("cell, problem", [
+    ("1e20", "'1e20' is too large for a count (at most 1,000,000,000,000); check the cell"),
+    ("9223372036854775807", "'9223372036854775807' is too large for a count"),
+    ("inf", "'inf' is not a finite number"),
+    ("-Infinity", "'-Infinity' is not a finite number"),
+    ("2,72", "'2,72' has a comma out of place (a thousands separator splits digits in groups of "
+             "three, as in 1,250); write the number without it"),
+    ("1,2,3", "'1,2,3' has a comma out of place"),
+    ("218 300", "'218 300' holds two numbers, or a space inside a number; write one number per "
+                "cell (thousands as 218,300 or 218300)"),
+    ("50%", "expected a whole number (0 or more), found '50%'"),
+])
+def test_counts_that_only_look_like_numbers(tmp_path, cell, problem):
+    text = f'月份,分公司,样本量,满意数\n2008-01,潮安,"{cell}",1\n'
+    problems = problems_of(write(tmp_path / "s.csv", text), "survey")
+    assert problems[0].startswith(f"s.csv row 2, column 样本量/responses: {problem}")
+
+
+def test_overflowing_native_counts_are_refused_before_any_cast(tmp_path):
+    frame = pd.DataFrame({"branch": ["潮安", "饶平", "潮州"], "period": ["2010-01"] * 3,
+                          "subscribers": np.array([2**63 - 1, 750_000, 0], dtype="int64")})
+    frame.to_parquet(tmp_path / "subscribers.parquet")
+    assert problems_of(tmp_path / "subscribers.parquet", "subscribers") == [
+        "subscribers.parquet row 2, column subscribers: 9223372036854775807 is too large for a "
+        "count (at most 1,000,000,000,000); check the cell"]
+    frame["subscribers"] = [float("inf"), 1e20, 5.0]
+    assert problems_of(frame, "subscribers") == [
+        "<DataFrame> index 0, column subscribers: inf is not a finite number",
+        "<DataFrame> index 1, column subscribers: 100000000000000000000 is too large for a count "
+        "(at most 1,000,000,000,000); check the cell"]
+
+
+def test_numbers_with_separators_in_threes_and_full_width_digits(tmp_path):
+    text = '月份,分公司,样本量,满意数,满意度\n2008-01,潮安,"1,250","１，２００",９６％\n'
+    df = data.load(write(tmp_path / "s.csv", text), "survey")
+    assert df["responses"].tolist() == [1250] and df["satisfied"].tolist() == [1200]
+    assert df["rate"].tolist() == pytest.approx([0.96])
+    scores = pd.DataFrame({"unit": ["A"], "period": ["2006"], "item": ["x"],
+                           "value": ["1,234.5"]})
+    assert data.load(scores, "scores")["value"].tolist() == [1234.5]
+
+
+@pytest.mark.parametrize("cell", ["2008.1", "2008.10", "2008.11", "２００８．１"])
+def test_periods_written_as_decimal_numbers_are_refused_with_the_fix(cell):
+    assert problems_of(survey_frame(period=[cell], rate=[0.9]), "survey") == [
+        f"<DataFrame> index 0, column period: {cell!r} is ambiguous: written as a number, a "
+        "month loses the trailing zero of October (2008.10 becomes 2008.1, the same as "
+        "January); format the period column as text and write months like 2008-10"]
+
+
+def test_periods_typed_as_numbers_in_excel_are_refused(tmp_path):
+    rows = [["月份", "分公司", "满意度"]] + [[2008 + m / 10, "潮安", 0.9] for m in range(1, 10)]
+    rows += [[2008.1, "潮安", 0.9], [2008.11, "潮安", 0.9]]  # typed 2008.10 and 2008.11
+    problems = problems_of(write_xlsx(tmp_path / "s.xlsx", {"s": rows}), "survey")
+    assert len(problems) == 11
+    assert problems[9].startswith("s.xlsx row 11, column 月份/period: 2008.1 is ambiguous")
+    assert "format the period column as text" in problems[10]
+
+
+def test_scores_written_as_percent_are_listed():
+    frame = pd.DataFrame({"unit": ["黔东南", "毕节"], "period": ["2006-Q2"] * 2,
+                          "item": ["third_party"] * 2, "value": ["77.5%", "15.5"]})
+    df = data.load(frame, "scores")
+    assert df["value"].tolist() == [0.775, 15.5]
+    assert df.attrs["written_as_percent"] == {
+        "value": {0: "<DataFrame> index 0, column value: '77.5%'"}}

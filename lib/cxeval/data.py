@@ -54,8 +54,15 @@ Conversions
   as proportions otherwise (0.953 stays); in a column read as percentages, a value above 0
   and at most 1 is reported as a problem, because the column then mixes the two ways of
   writing and either guess could be wrong 100-fold.
-* counts -> ``int64`` (``float64`` with NaN when the column has blanks); thousands
-  separators are allowed (``1,250``).
+* numbers: thousands separators are allowed where they split the digits in threes
+  (``1,250``, ``12,345.6``); ``2,72`` (a decimal comma?), ``218 300`` (two numbers?),
+  ``inf`` and ``nan`` are problems.
+* counts -> ``int64`` (``float64`` with NaN when the column has blanks), checked before any
+  cast: whole, 0 or more and at most :data:`cxeval.schemas.MAX_COUNT` (1e20 or an int64
+  maximum would otherwise wrap around to a negative count).
+* ``number`` values written with ``%`` are read as proportions (``"77.5%"`` -> 0.775) and
+  listed in ``attrs["written_as_percent"]``; a scorecard refuses them on items scored in
+  points (:meth:`cxeval.kpi.Scorecard.score`).
 * yes/no -> ``bool`` from 1/0, true/false, 是/否, Y/N, yes/no (``boolean`` with ``<NA>`` when
   an optional column has blanks).
 * timestamps -> naive ``datetime64[ns]`` from ISO text, ``2010/7/1 8:05``,
@@ -608,6 +615,7 @@ class _Parsed:
     values: pd.Series            # converted values, missing where blank or bad
     bad: np.ndarray              # cells that are not blank and could not be read
     problems: list = field(default_factory=list)  # (key, mask, detail(pos)) beyond "bad"
+    percent: np.ndarray | None = None  # numbers written with a % sign (0.775 from "77.5%")
 
 
 def _kind_of(s: pd.Series) -> str:
@@ -666,36 +674,90 @@ def _map_unique(s: pd.Series, func) -> pd.Series:
     return pd.Series(mapped[codes], index=s.index, dtype=object)  # code -1 -> the trailing None
 
 
-def _parse_text(s: pd.Series) -> _Parsed:
-    t = _text(s)
-    return _Parsed(t, np.zeros(len(s), dtype=bool))
+def _nfkc(t: pd.Series) -> pd.Series:
+    """Text with full-width digits, letters and punctuation folded (NFKC): "１，２５０" ->
+    "1,250", "２００８年３月" -> "2008年3月". Values (numbers, dates, periods, yes/no) are
+    read this way; names and free text are kept as written. Only cells with non-ASCII
+    characters are looked at, so long ASCII columns cost one vectorised scan."""
+    wide = (t.notna() & ~t.str.isascii().fillna(True)).to_numpy(dtype=bool)
+    if not wide.any():
+        return t
+    folded = _map_unique(t[wide], lambda v: unicodedata.normalize("NFKC", v).strip())
+    out = t.copy()
+    out[wide] = folded.astype("str")
+    return out
 
 
-def _number(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """Numbers from any column: (float values, bad mask, written-with-% mask)."""
+# A thousands separator must split the digits into groups of three: "1,250" and
+# "12,345.6" are numbers, "2,72" (a decimal comma?) and "1,2,3" are not.
+_GROUPED = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?%?$"
+
+
+@dataclass
+class _Numbers:
+    values: pd.Series      # float64, NaN where blank or unreadable
+    bad: np.ndarray        # cells that are not a number at all
+    percent: np.ndarray    # written with a % sign
+    problems: list         # (key, mask, detail(pos)): misplaced separators, infinities
+
+
+def _number(s: pd.Series) -> _Numbers:
+    """Numbers from any column, with the cells that only look like numbers set apart.
+
+    "2,72" (a decimal comma, or a separator in the wrong place) and "218 300" (two numbers,
+    or a space inside one) are problems, not 272 and 218300; "inf" and "nan" are problems,
+    not infinity and a blank.
+    """
     kind = _kind_of(s)
+    none = np.zeros(len(s), dtype=bool)
     if kind in ("numeric", "bool"):
         values = s.astype("float64")
-        return values, np.zeros(len(s), dtype=bool), np.zeros(len(s), dtype=bool)
-    t = _text(s)
-    # Thousands separators and spaces inside numbers ("1,250", "1 250") are harmless.
-    t = t.str.replace(r"[,，\s]", "", regex=True)
-    percent = t.str.contains(r"[%％]$", regex=True).fillna(False).to_numpy(dtype=bool)
-    t = t.str.replace(r"[%％]$", "", regex=True)
-    values = pd.to_numeric(t, errors="coerce").astype("float64")
-    bad = (t.notna() & values.isna()).to_numpy(dtype=bool)
-    return values, bad, percent
+        infinite = np.isinf(values.to_numpy())
+        return _Numbers(values.mask(infinite), none, none,
+                        [("infinite", infinite, lambda pos: f"{_show(s.iloc[pos])} is not a "
+                                                            "finite number")])
+    written = _text(s)
+    t = _nfkc(written)
+    percent = t.str.contains(r"%$", regex=True).fillna(False).to_numpy(dtype=bool)
+    t = t.str.replace(r"\s*%$", "", regex=True)
+    comma = t.str.contains(",", regex=False).fillna(False).to_numpy(dtype=bool)
+    misplaced = comma & ~t.str.match(_GROUPED).fillna(False).to_numpy(dtype=bool)
+    spaced = t.str.contains(r"\d\s+[\d.,+-]", regex=True).fillna(False).to_numpy(dtype=bool)
+    t = t.str.replace(",", "", regex=False)
+    values = pd.to_numeric(t.mask(misplaced | spaced), errors="coerce").astype("float64")
+    text_nan = t.str.fullmatch(r"[+-]?nan", case=False).fillna(False).to_numpy(dtype=bool)
+    infinite = np.isinf(values.to_numpy()) | text_nan
+    values = values.mask(infinite)
+    bad = (t.notna() & values.isna()).to_numpy(dtype=bool) & ~(misplaced | spaced | infinite)
+    problems = [
+        ("separator", misplaced,
+         lambda pos: f"{_show(written.iloc[pos])} has a comma out of place (a thousands "
+                     "separator splits digits in groups of three, as in 1,250); write the "
+                     "number without it, with a decimal point if one is meant (2.72)"),
+        ("two_numbers", spaced & ~misplaced,
+         lambda pos: f"{_show(written.iloc[pos])} holds two numbers, or a space inside a "
+                     "number; write one number per cell (thousands as 218,300 or 218300)"),
+        ("infinite", infinite & ~(misplaced | spaced),
+         lambda pos: f"{_show(written.iloc[pos])} is not a finite number"),
+    ]
+    return _Numbers(values, bad, percent, problems)
 
 
 def _parse_count(s: pd.Series) -> _Parsed:
-    values, bad, percent = _number(s)
+    numbers = _number(s)
+    values, bad = numbers.values, numbers.bad | numbers.percent
     raw = values.to_numpy()
-    bad = bad | percent
+    # Checked before any cast to int64: 1e20 or the int64 maximum would wrap around to
+    # a negative count (or a huge one) and pass every later check.
     with np.errstate(invalid="ignore"):
-        fraction = ~bad & ~np.isnan(raw) & (raw != np.floor(raw))
+        too_large = ~bad & ~np.isnan(raw) & (raw > schemas.MAX_COUNT)
+        fraction = ~bad & ~too_large & ~np.isnan(raw) & (raw != np.floor(raw))
         negative = ~bad & ~fraction & (raw < 0)
-    values = values.mask(bad | fraction | negative)
-    problems = [
+    values = values.mask(bad | too_large | fraction | negative)
+    problems = numbers.problems + [
+        ("too_large", too_large,
+         lambda pos: f"{_show(s.iloc[pos])} is too large for a count (at most "
+                     f"{schemas.MAX_COUNT:,}); check the cell"),
         ("fraction", fraction, lambda pos: f"expected a whole number, found {_show(raw[pos])}"),
         ("negative", negative, lambda pos: f"{_show(raw[pos])} is negative; a count must be 0 "
                                            "or more"),
@@ -704,14 +766,18 @@ def _parse_count(s: pd.Series) -> _Parsed:
 
 
 def _parse_number(s: pd.Series) -> _Parsed:
-    values, bad, percent = _number(s)
-    if percent.any():
-        values = values.where(~percent, values / 100)
-    return _Parsed(values, bad)
+    numbers = _number(s)
+    values = numbers.values
+    if numbers.percent.any():
+        values = values.where(~numbers.percent, values / 100)
+    parsed = _Parsed(values, numbers.bad, numbers.problems)
+    parsed.percent = numbers.percent
+    return parsed
 
 
 def _parse_rate(s: pd.Series, rows_label) -> _Parsed:
-    values, bad, percent = _number(s)
+    numbers = _number(s)
+    values, bad, percent = numbers.values, numbers.bad, numbers.percent
     raw = values.to_numpy()
     bare = ~percent & ~np.isnan(raw)
     with np.errstate(invalid="ignore"):
@@ -724,7 +790,7 @@ def _parse_rate(s: pd.Series, rows_label) -> _Parsed:
         outside = ~mixed & ~np.isnan(scaled) & ((scaled < 0) | (scaled > 1))
     example = int(np.flatnonzero(over_one)[0]) if percent_scale else 0
     values = pd.Series(np.where(mixed | outside, np.nan, scaled), index=s.index)
-    problems = [
+    problems = numbers.problems + [
         ("mixed", mixed,
          lambda pos: f"{_show(s.iloc[pos], False)} looks like a proportion, but other values in "
                      f"this column are percentages (e.g. {_show(s.iloc[example], False)} in "
@@ -767,8 +833,27 @@ _PERIOD_PATTERNS = [
 ]
 
 
+_DECIMAL_PERIOD = re.compile(r"^\d{4}\.\d{1,2}$")
+
+
+def _decimal_period(value) -> bool:
+    """A period written as a decimal number (2008.1, 2008.11): January or October?
+
+    Typed into a number cell, 2008.10 is stored as 2008.1, the same as January; read
+    either way, a month would silently move. Text cells like "2008.1" are refused too:
+    they usually come from such a column.
+    """
+    if isinstance(value, (float, np.floating)):
+        return not float(value).is_integer() and 1900 <= float(value) < 2101
+    if isinstance(value, str):
+        return bool(_DECIMAL_PERIOD.match(unicodedata.normalize("NFKC", value).strip()))
+    return False
+
+
 def _period_of(value) -> str | None:
     """One period value -> "YYYY-MM" / "YYYY-Qn" / "YYYY", or None if it cannot be read."""
+    if _decimal_period(value):
+        return None
     if isinstance(value, pd.Period):
         freq = value.freqstr[0]
         if freq == "M":
@@ -820,8 +905,14 @@ def _parse_period(s: pd.Series) -> _Parsed:
     source = s if _kind_of(s) != "string" else _text(s)
     mapped = _map_unique(source, _period_of)
     blank = _blank_mask(s).to_numpy()
-    bad = (mapped.isna().to_numpy() & ~blank)
-    return _Parsed(mapped.astype("str"), bad)
+    decimal = _map_unique(source, _decimal_period).fillna(False).to_numpy(dtype=bool)
+    bad = mapped.isna().to_numpy() & ~blank & ~decimal
+    problems = [("decimal", decimal,
+                 lambda pos: f"{_show(s.iloc[pos])} is ambiguous: written as a number, a month "
+                             "loses the trailing zero of October (2008.10 becomes 2008.1, the "
+                             "same as January); format the period column as text and write "
+                             "months like 2008-10")]
+    return _Parsed(mapped.astype("str"), bad, problems)
 
 
 _DATETIME_FORMATS = ("ISO8601", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
@@ -878,7 +969,7 @@ def _parse_datetime(s: pd.Series) -> _Parsed:
     if kind == "numeric":
         values = _excel_serial(s.astype("float64"))
     elif kind == "string":
-        values = _datetimes_from_text(_text(s))
+        values = _datetimes_from_text(_nfkc(_text(s)))
     else:  # cells from Excel or an object column: date cells, serial numbers and text mixed
         is_date = s.map(lambda v: isinstance(v, (_dt.date, np.datetime64))).astype(bool)
         is_num = s.map(lambda v: isinstance(v, (int, float, np.number))
@@ -890,7 +981,7 @@ def _parse_datetime(s: pd.Series) -> _Parsed:
             values[is_num] = _excel_serial(s[is_num].astype("float64"))
         rest = ~is_date & ~is_num
         if rest.any():
-            values[rest] = _datetimes_from_text(_text(s[rest]))
+            values[rest] = _datetimes_from_text(_nfkc(_text(s[rest])))
     bad = (values.isna() & ~_blank_mask(s)).to_numpy(dtype=bool)
     return _Parsed(values, bad)
 
@@ -909,7 +1000,7 @@ def _parse_network(s: pd.Series) -> _Parsed:
 
 
 _PARSERS = {
-    "text": _parse_text, "id": _parse_text, "count": _parse_count, "number": _parse_number,
+    "count": _parse_count, "number": _parse_number,
     "bool": _parse_bool, "period": _parse_period, "datetime": _parse_datetime,
     "network": _parse_network,
 }
@@ -924,6 +1015,7 @@ class _Validator:
         self.mapping: dict[str, str] = {}  # canonical -> header as written
         self.values: dict[str, pd.Series] = {}
         self.invalid: dict[str, np.ndarray] = {}  # cells already reported, per column
+        self.percent: dict[str, np.ndarray] = {}  # number cells written with a % sign
         self.subtotal = np.zeros(len(src.frame), dtype=bool)  # unlabelled pivot subtotals
 
     def name_of(self, canonical: str) -> str:
@@ -1053,6 +1145,9 @@ class _Validator:
         elif col.type == "rate":
             parsed = _parse_rate(s, self.problems.rows_label)
             expected, nullable = _EXPECTED["rate"], col.nullable
+        elif col.type in ("text", "id"):
+            parsed = _Parsed(self.text_of(self.mapping[col.name]), np.zeros(len(s), dtype=bool))
+            expected, nullable = _EXPECTED[col.type], col.nullable
         else:
             parsed = _PARSERS[col.type](s)
             expected, nullable = _EXPECTED[col.type], col.nullable
@@ -1069,6 +1164,8 @@ class _Validator:
             invalid |= blank
         self.values[col.name] = parsed.values
         self.invalid[col.name] = invalid
+        if parsed.percent is not None and parsed.percent.any():
+            self.percent[col.name] = parsed.percent & ~invalid
 
     def check_rows(self, per_response: bool):
         """Rules across columns (survey counts and rates)."""
@@ -1190,6 +1287,13 @@ class _Validator:
             result.index = self.src.index
         if self.src.totals:
             result.attrs["total_rows"] = list(self.src.totals)
+        if self.percent:
+            result.attrs["written_as_percent"] = {
+                name: {result.index[pos]: mask_text(
+                    f"{self.src.name} {self.src.label(pos)}, column {self.name_of(name)}: "
+                    f"{_show(self.src.frame[self.mapping[name]].iloc[pos])}")
+                    for pos in np.flatnonzero(mask)}
+                for name, mask in self.percent.items()}
         return result
 
     def _final(self, col: schemas.Column, values: pd.Series) -> pd.Series:
