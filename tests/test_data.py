@@ -1144,3 +1144,16 @@ def test_scores_written_as_percent_are_listed():
     assert df["value"].tolist() == [0.775, 15.5]
     assert df.attrs["written_as_percent"] == {
         "value": {0: "<DataFrame> index 0, column value: '77.5%'"}}
+
+
+def test_cells_quoted_in_problems_are_masked(tmp_path):
+    # a phone number shifted into the date column of one branch's row
+    text = ("工单号,客户号码,分公司,受理时间,渠道,投诉子项,网络,是否升级,一次解决,质检合格\n"
+            "T1,13800138000,贵阳,2010-07-01 08:05,热线,计费账单,support,否,是,是\n"
+            "T2,13900139000,遵义,139 0013 9000,热线,计费账单,support,否,是,是\n")
+    path = write(tmp_path / "tickets.csv", text)
+    problems = problems_of(path, "tickets")
+    assert problems == ["tickets.csv row 3, column 受理时间/opened_at: expected a date and time "
+                        "like 2010-07-01 08:05, found '139 **** 9000'"]
+    noted = data.load(path, "tickets", branch="贵阳").attrs["excluded_problems"]
+    assert "0013" not in noted[0] and "****" in noted[0]

@@ -579,7 +579,9 @@ class _Problems:
             if group.more:
                 out.append(f"{self.src.name}, {group.where}: ... and {group.more:,} more "
                            f"{group.unit} with the same problem")
-        return out
+        # Messages quote cells, and a phone number shifted into a date column would
+        # otherwise reach another branch's report in the "rows left out" note.
+        return [mask_text(line) for line in out]
 
 
 def _show(value, quote: bool = True) -> str:
