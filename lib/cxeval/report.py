@@ -5,12 +5,14 @@ that 0.95312 shows as ``95.3%`` and a difference of 0.031 as ``+3.1 pp`` in ever
 report. Notebooks call :func:`headline`, :func:`table` and :func:`note`; the batch
 reads the numbers a notebook stores with :func:`record`.
 
-Personal data
--------------
+Personal data and spreadsheet formulas
+--------------------------------------
 One masking policy, :func:`mask_text`, covers every text that leaves cxeval: the HTML and
 notebooks (:func:`table`, :func:`note`, :func:`headline`, :func:`excluded_note`), the
 results sidecar and the Excel export built from it (:func:`record`, :func:`record_table`),
-and problem messages that quote a cell (:mod:`cxeval.data`).
+CSV and Excel files (:func:`safe_table`), and problem messages that quote a cell
+(:mod:`cxeval.data`). Text written to a spreadsheet is also neutralised
+(:func:`neutralise_formula`), so a hall called ``=HYPERLINK(...)`` stays text.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from typing import Any
 
 __all__ = [
     "fmt_pct", "fmt_pp", "fmt_num", "fmt_int", "fmt_p", "fmt_duration", "tr",
-    "mask_id", "mask_text", "headline", "note", "excluded_note", "table", "record", "record_table", "HTML",
+    "mask_id", "mask_text", "neutralise_formula", "safe_table", "headline", "note",
+    "excluded_note", "table", "record", "record_table", "HTML",
 ]
 
 
@@ -207,6 +210,49 @@ def _mask_cells(values):
     if values.dtype != object and not str(values.dtype).startswith(("str", "string")):
         return values
     return values.map(lambda v: mask_text(v) if isinstance(v, str) else v)
+
+
+# --------------------------------------------------------------------------- spreadsheets
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def neutralise_formula(value):
+    """Keep a spreadsheet from running a text cell as a formula.
+
+    Excel, LibreOffice and Google Sheets run a cell that starts with ``=``, ``+``, ``-``
+    or ``@`` (and may after a tab or a line break) as a formula: a hall named
+    ``=HYPERLINK("http://...")`` or ``+cmd|' /C calc'!A0`` would become a live link or
+    command in an exported workbook. As the OWASP guidance on CSV injection advises, such
+    text gets a leading ``'`` and is shown as written. Numbers, and text that is only a
+    number (``-5``, ``+3.1%``), are returned unchanged.
+
+    Examples
+    --------
+    >>> neutralise_formula("=1+1"), neutralise_formula("@SUM(A1)"), neutralise_formula(-5)
+    ("'=1+1", "'@SUM(A1)", -5)
+    """
+    if not isinstance(value, str) or not value.lstrip(" ").startswith(_FORMULA_START):
+        return value
+    if _NUMBER_TEXT.fullmatch(value.strip()):
+        return value
+    return "'" + value
+
+
+def safe_table(df):
+    """A copy of ``df`` fit to write to a spreadsheet (Excel or CSV).
+
+    Every text cell, and every column name, is masked (:func:`mask_text`) and neutralised
+    (:func:`neutralise_formula`); numbers stay numbers, so they remain numeric cells.
+    """
+    data = df.copy()
+    for col in data.columns:
+        masked = _mask_cells(data[col])
+        if masked is not data[col]:
+            data[col] = masked.map(neutralise_formula)
+    data.columns = [neutralise_formula(mask_text(c)) if isinstance(c, str) else c
+                    for c in data.columns]
+    return data
 
 
 # --------------------------------------------------------------------------- display
