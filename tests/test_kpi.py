@@ -264,6 +264,33 @@ def test_not_yaml_and_missing_file(tmp_path):
         kpi.Scorecard.from_yaml(tmp_path / "empty.yaml")
 
 
+BILLION_LAUGHS = "".join(
+    ["a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"]
+    + [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+       f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)]
+    + ["name: bomb\ntotal_points: 10\nitems: *i\n"])
+
+
+def test_yaml_alias_bomb_is_a_config_error_at_once(tmp_path):
+    import time
+
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BILLION_LAUGHS, encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(ConfigError, match=r"bomb.yaml line 1: YAML anchor &a: anchors and aliases are "
+                                          r"not allowed in configuration files"):
+        kpi.Scorecard.from_yaml(path)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_yaml_merge_keys_and_aliases_are_refused(tmp_path):
+    path = tmp_path / "merge.yaml"
+    path.write_text("name: x\ntotal_points: 10\nitems:\n  - id: a\n    max_points: 10\n    rule: points\n"
+                    "  - <<: {max_points: 10}\n    id: b\n    rule: *r\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"merge.yaml line 9: YAML alias \*r"):
+        kpi.Scorecard.from_yaml(path)
+
+
 def test_yaml_is_loaded_safely(tmp_path):
     path = tmp_path / "evil.yaml"
     path.write_text("name: !!python/object/apply:os.system ['echo hi']\n", encoding="utf-8")

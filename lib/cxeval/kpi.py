@@ -714,7 +714,7 @@ class Scorecard:
     # ---------------------------------------------------------------- construction
     @classmethod
     def from_yaml(cls, path) -> Scorecard:
-        """Load and validate a scorecard from a YAML file (``yaml.safe_load``).
+        """Load and validate a scorecard from a YAML file (no anchors or aliases).
 
         Parameters
         ----------
@@ -728,7 +728,8 @@ class Scorecard:
         Raises
         ------
         ConfigError
-            The file is missing or not valid YAML, or the scorecard is invalid: unknown
+            The file is missing, not valid YAML or uses YAML anchors/aliases, or the
+            scorecard is invalid: unknown
             rule (the message lists the rules), negative points, items not adding up to
             the stated total without a declared gap, weights not summing to 1, missing
             fields, bad direction... Every problem is listed, each naming the file, the
@@ -740,13 +741,15 @@ class Scorecard:
         """
         import yaml
 
+        from cxeval._io import load_yaml
+
         path = os.fspath(path)
         name = os.path.basename(path)
         if not os.path.exists(path):
             raise ConfigError(f"{path}: scorecard file not found")
         try:
             with open(path, encoding="utf-8") as fh:
-                config = yaml.safe_load(fh)
+                config = load_yaml(fh, name)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
