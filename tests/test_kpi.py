@@ -1021,3 +1021,22 @@ def test_table_formats_and_scheme_labels():
     assert "季度权重" in styled and "2006-Q2: 0.3" in styled
     with pytest.raises(ValueError, match="lang must be 'zh' or 'en', got 'de'"):
         sc.table_formats("de")
+
+
+def test_percent_on_a_point_valued_item_is_refused(tmp_path):
+    from cxeval import data
+
+    path = tmp_path / "kpi_scores.csv"
+    path.write_text("unit,period,item,value\n黔东南,2006-Q2,third_party,77.5%\n"
+                    "黔东南,2006-Q3,third_party,16.4\n黔东南,2006-Q4,third_party,17.2\n", encoding="utf-8")
+    quarterly = card("guizhou_2006_quarterly")
+    with pytest.raises(DataError, match=r"kpi_scores.csv row 2, column value: '77.5%' is a percentage, but "
+                                        r"item third_party takes a plain number \(read as 0.775\); write the "
+                                        r"value without %"):
+        quarterly.score(data.load(path, "scores"))
+    # once fixed it scores; a rate item (format: percent) may be written with %
+    text = path.read_text(encoding="utf-8").replace("77.5%", "15.5") + "黔东南,2006,retention_rate,86.1%\n"
+    path.write_text(text, encoding="utf-8")
+    scored = quarterly.score(data.load(path, "scores")).set_index(["item", "period"])
+    assert scored.loc[("retention_rate", "2006"), "value"] == pytest.approx(0.861)
+    assert scored.loc[("third_party", "2006-Q2"), "value"] == 15.5
