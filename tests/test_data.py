@@ -1157,3 +1157,15 @@ def test_cells_quoted_in_problems_are_masked(tmp_path):
                         "like 2010-07-01 08:05, found '139 **** 9000'"]
     noted = data.load(path, "tickets", branch="贵阳").attrs["excluded_problems"]
     assert "0013" not in noted[0] and "****" in noted[0]
+
+
+def test_a_row_longer_than_the_header_is_refused_not_shifted(tmp_path):
+    # pandas would take the extra cells of the first row as an index: every value one
+    # column along, the period reading '400'
+    text = "月份,分公司,样本量,满意数\n2008-01,潮安,400,372,9\n2008-02,潮安,400,372\n"
+    with pytest.raises(DataError, match=r"s.csv: cannot read the CSV: a row has more cells than "
+                                        r"the header row"):
+        data.load(write(tmp_path / "s.csv", text), "survey")
+    with pytest.raises(DataError, match=r"s.csv: cannot read the CSV: .*line 4, saw 5"):
+        data.load(write(tmp_path / "s.csv", text.replace("372,9", "372") + "2008-03,潮安,1,1,1\n"),
+                  "survey")

@@ -315,16 +315,26 @@ def _repeated_headers(headers) -> list[str]:
 
 
 def _parse_csv(utf8: bytes, name: str, engine: str) -> pd.DataFrame:
-    options = {"skip_blank_lines": False} if engine == "c" else {}
+    import warnings
+
+    # index_col=False: without it, when the first data row has more cells than the header,
+    # pandas takes the extra cells as an index and shifts every value one column along.
+    options = {"skip_blank_lines": False, "index_col": False} if engine == "c" else {}
     try:
-        return pd.read_csv(io.BytesIO(utf8), dtype=str, encoding="utf-8", engine=engine,
-                           **options)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(io.BytesIO(utf8), dtype=str, encoding="utf-8", engine=engine,
+                               **options)
     except pd.errors.EmptyDataError:
         raise _file_error(name, "the file is empty: no header row and no data rows") from None
+    except pd.errors.ParserWarning:
+        raise _file_error(name, "cannot read the CSV: a row has more cells than the header row "
+                                "(a comma inside a value that is not in quotes?); every row must "
+                                "have as many cells as the header") from None
     except pd.errors.ParserError as exc:
         if engine != "c":  # the C reader's message names the line
             return _parse_csv(utf8, name, "c")
-        raise _file_error(name, f"cannot read the CSV: {str(exc).strip()}") from None
+        raise _file_error(name, f"cannot read the CSV: {mask_text(str(exc).strip())}") from None
 
 
 def _read_excel(path: Path, name: str, kind: str, sheet) -> _Source:
