@@ -81,6 +81,8 @@ def _cmd_validate(args) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return 2
     print(f"{args.path}: OK · {data.describe(df, args.kind)}")
+    for note in df.attrs.get("total_rows", []):
+        print(f"  note: {note}")
     return 0
 
 
