@@ -200,3 +200,19 @@ def test_validate_hostile_files_without_traceback(tmp_path, capsys, name, kind, 
     assert (out if code == 0 else err).startswith(f"{path}: ")
     # no personal number unmasked (the masked form keeps the first 3 and last 4 digits)
     assert not re.search(r"(?<!\d)(1[3-9]\d[ -]?\d{4}[ -]?\d{4}|\d{17}[\dX])(?!\d)|zhang@", out + err)
+
+
+def test_score_and_branch_discovery_see_no_total_rows(tmp_path, capsys):
+    from cxeval import batch
+
+    scores = tmp_path / "kpi_scores.csv"
+    scores.write_text("unit,period,item,value\n黔东南,2006-Q2,third_party,12\n毕节,2006-Q2,third_party,14\n"
+                      "全省平均,2006-Q2,third_party,13\n合计,2006-Q2,third_party,26\n", encoding="utf-8")
+    assert cli.main(["score", "--config", str(CONFIGS / "guizhou_2006_quarterly.yaml"), "--input",
+                     str(scores)]) == 0
+    printed = capsys.readouterr().out
+    assert "黔东南" in printed and "全省平均" not in printed and "合计" not in printed
+    (tmp_path / "hall_survey.csv").write_text(
+        "月份,分公司,营业厅,样本量,满意数\n2008-01,潮安,庵埠,400,372\n2008-01,全省,,400,372\n"
+        "2008-01,合计,,400,372\n", encoding="utf-8")
+    assert batch.discover_branches(tmp_path) == ["潮安", "黔东南", "毕节"]
