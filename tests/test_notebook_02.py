@@ -98,3 +98,21 @@ def test_notebook_in_english_and_without_tickets(run_notebook, tmp_path):
     assert "不存在的分公司 has no complaint tickets in 2010-07: there is nothing to rank." in html
     assert "No data for 2010-07: the two periods cannot be compared." in html
     assert html.count("Nothing to show: there is no data.") == 2  # vital-few and shift tables
+
+
+@pytest.mark.notebook
+def test_total_row_of_causes_is_named_and_not_a_key_factor(run_notebook, sample_dir, tmp_path):
+    import shutil
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(sample_dir, data_dir)
+    causes = data_dir / "causes.csv"
+    lines = causes.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "bone,cause,cause_en,count"
+    # counted, 合计 would be the first key factor of the Pareto of causes
+    causes.write_text("\n".join(lines + ["人员,合计,Total,999"]) + "\n", encoding="utf-8")
+    results = run_notebook(STEM, branch="潮安", data_dir=str(data_dir))
+    assert "合计" not in results["key_factors"]
+    html = " ".join(o["data"].get("text/html", "") for o in report_outputs(tmp_path / f"{STEM}.ipynb")
+                    if "data" in o)
+    assert f"causes.csv row {len(lines) + 1}" in html and "未计入任何数字" in html
