@@ -103,3 +103,116 @@ def test_unknown_kind_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exc:
         cli.main(["validate", "x.csv", "--kind", "nope"])
     assert exc.value.code == 2
+
+
+def test_score_out_keeps_formula_like_unit_names_as_text(tmp_path):
+    scores = tmp_path / "scores.csv"
+    units = ['=HYPERLINK("http://x.example","点此")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-1+1"]
+    pd.DataFrame({"unit": units, "period": ["2006-Q2"] * 4, "item": ["third_party"] * 4,
+                  "value": [12.0, 16.4, 17.2, 18.0]}).to_csv(scores, index=False)
+    out = tmp_path / "totals.csv"
+    code = cli.main(["score", "--config", str(CONFIGS / "guizhou_2006_quarterly.yaml"), "--input",
+                     str(scores), "--out", str(out)])
+    assert code == 0
+    totals = pd.read_csv(out, encoding="utf-8-sig")
+    assert sorted(totals["unit"]) == sorted("'" + u for u in units)
+    assert totals["total"].dtype == float and totals["rank"].dtype == "int64"
+
+
+# Hostile input files, as messy real-world exports come: (file name, kind, builder, exit code).
+# Each must give exit 0 (with the right numbers) or exit 2 with the problems, never a traceback.
+_SURVEY = "月份,分公司,营业厅,样本量,满意数\n"
+
+
+def _text(body, encoding="utf-8"):
+    return lambda path: path.write_bytes(body.encode(encoding))
+
+
+def _xlsx(rows):
+    def build(path):
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    return build
+
+
+def _parquet(frame):
+    return lambda path: frame.to_parquet(path)
+
+
+HOSTILE = [
+    ("subtotal.csv", "survey", _text(_SURVEY + "2008-01,潮安,庵埠,400,372\n2008-01,潮安,小计,400,372\n"
+                                     "2008-01,全省平均,,400,372\n"), 0),
+    ("pivot.csv", "survey", _text(_SURVEY + "2008-01,潮安,庵埠,400,372\n2008-01,潮安,,400,372\n,,,400,372\n"), 2),
+    ("repeated_rows.csv", "survey", _text(_SURVEY + "2008-01,潮安,庵埠,400,372\n" * 2), 2),
+    ("repeated_header.csv", "survey", _text("月份,分公司,样本量,满意数,满意数\n2008-01,潮安,400,372,1\n"), 2),
+    ("overflow.csv", "survey", _text(_SURVEY + "2008-01,潮安,庵埠,1e20,9223372036854775807\n"
+                                     "2008-02,潮安,庵埠,inf,-inf\n2008-03,潮安,庵埠,NaN,1e400\n"), 2),
+    ("separators.csv", "survey", _text(_SURVEY + '2008-01,潮安,庵埠,"2,72",1\n2008-02,潮安,庵埠,218 300,1\n'
+                                       '2008-03,潮安,庵埠,50%,0x10\n'), 2),
+    ("decimal_periods.csv", "survey", _text(_SURVEY + "2008.1,潮安,庵埠,400,372\n2008.10,潮安,庵埠,400,372\n"), 2),
+    ("decimal_periods.xlsx", "survey", _xlsx([["月份", "分公司", "满意度"], [2008.1, "潮安", 0.9],
+                                              [2008.11, "潮安", 0.9]]), 2),
+    ("utf16.csv", "survey", _text(_SURVEY + "2008-01,潮安,庵埠,400,372\n", "utf-16-le"), 0),
+    ("utf16_bom.csv", "survey", _text(_SURVEY + "2008-01,潮安,庵埠,400,372\n", "utf-16"), 0),
+    ("title_row.csv", "survey", _text("2008年满意度调查\n" + _SURVEY + "2008-01,潮安,庵埠,400,372\n"), 0),
+    ("full_width.csv", "survey", _text(_SURVEY + "２００８－０１,潮安,庵埠,４００,３７２\n"), 0),
+    ("formulas.csv", "survey", _text(_SURVEY + '2008-01,=HYPERLINK("http://x"),@SUM(1),400,372\n'
+                                     "2008-01,+cmd|' /C calc'!A0,-2+3,400,372\n"), 0),
+    ("pii_in_cells.csv", "survey", _text(_SURVEY + "138 1234 5678,潮安,庵埠,400,372\n"
+                                         "2008-01,潮安,庵埠,11010519491231002X,zhang@example.com\n"), 2),
+    ("binary.csv", "survey", lambda path: path.write_bytes(bytes(range(256)) * 8), 2),
+    ("nul.csv", "survey", lambda path: path.write_bytes(b"period,branch,rate\n2008-01,\x00\x00,0.9\n"), 2),
+    ("empty.csv", "survey", _text(""), 2),
+    ("header_only.csv", "survey", _text(_SURVEY), 2),
+    ("ragged.csv", "survey", _text(_SURVEY + '2008-01,潮安,庵埠,400,372,9,9,9\n"2008-02,"潮安,x\n'), 2),
+    ("damaged.xlsx", "survey", lambda path: path.write_bytes(b"PK\x03\x04 not a workbook"), 2),
+    ("totals.xlsx", "survey", _xlsx([["2008年满意度"], ["月份", "分公司", "样本量", "满意数"],
+                                     ["2008-01", "潮安", 400, 372], ["2008-01", "总计", 400, 372]]), 0),
+    ("tickets.csv", "tickets", _text(
+        "工单号,客户号码,分公司,受理时间,渠道,投诉子项,网络,是否升级,一次解决,质检合格,摘要\n"
+        "T1,13800138000,贵阳,2010-07-01 08:05,热线,=1+1,support,否,是,是,联系 138-1234-5678\n"
+        "T1,13900139000,遵义,13912345678,热线,计费账单,support,否,是,是,\n"
+        "合计：2 条,,,,,,,,,,\n"), 2),
+    ("scores.csv", "scores", _text("unit,period,item,value\n黔东南,2006-Q2,third_party,77.5%\n"
+                                   "全省平均,2006-Q2,third_party,15\n毕节,2006-Q2,third_party,inf\n"), 2),
+    ("subscribers.parquet", "subscribers", _parquet(pd.DataFrame(
+        {"branch": ["潮安", "饶平"], "period": ["2010-01", "2010-01"],
+         "subscribers": [2**63 - 1, -(2**63)]})), 2),
+    ("inf.parquet", "survey", _parquet(pd.DataFrame(
+        {"period": ["2008-01"], "branch": ["潮安"], "rate": [float("inf")]})), 2),
+    ("causes.csv", "causes", _text("类别,原因,票数\n人员,引导员职责未落实,12\n,合计,12\n"), 0),
+]
+
+
+@pytest.mark.parametrize("name, kind, build, code", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_validate_hostile_files_without_traceback(tmp_path, capsys, name, kind, build, code):
+    import re
+
+    path = tmp_path / name
+    build(path)
+    assert cli.main(["validate", str(path), "--kind", kind]) == code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert (out if code == 0 else err).startswith(f"{path}: ")
+    # no personal number unmasked (the masked form keeps the first 3 and last 4 digits)
+    assert not re.search(r"(?<!\d)(1[3-9]\d[ -]?\d{4}[ -]?\d{4}|\d{17}[\dX])(?!\d)|zhang@", out + err)
+
+
+def test_score_and_branch_discovery_see_no_total_rows(tmp_path, capsys):
+    from cxeval import batch
+
+    scores = tmp_path / "kpi_scores.csv"
+    scores.write_text("unit,period,item,value\n黔东南,2006-Q2,third_party,12\n毕节,2006-Q2,third_party,14\n"
+                      "全省平均,2006-Q2,third_party,13\n合计,2006-Q2,third_party,26\n", encoding="utf-8")
+    assert cli.main(["score", "--config", str(CONFIGS / "guizhou_2006_quarterly.yaml"), "--input",
+                     str(scores)]) == 0
+    printed = capsys.readouterr().out
+    assert "黔东南" in printed and "全省平均" not in printed and "合计" not in printed
+    (tmp_path / "hall_survey.csv").write_text(
+        "月份,分公司,营业厅,样本量,满意数\n2008-01,潮安,庵埠,400,372\n2008-01,全省,,400,372\n"
+        "2008-01,合计,,400,372\n", encoding="utf-8")
+    assert batch.discover_branches(tmp_path) == ["潮安", "黔东南", "毕节"]

@@ -119,6 +119,18 @@ def test_bad_limit_is_a_config_error(limit, message):
         c.sla(frame([ticket("a")]), raw)
 
 
+def test_config_aliases_are_refused_with_file_and_line(tmp_path):
+    path = tmp_path / "sla.yaml"
+    path.write_text("base: &five 5 min\nsteps:\n  - {id: a, start: opened_at, end: submitted_at, "
+                    "limit: *five}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"sla.yaml line 1: YAML anchor &five: anchors and aliases"):
+        c.load_limits(path)
+    path = tmp_path / "categories.yaml"
+    path.write_text(CATEGORIES.read_text(encoding="utf-8") + "extra: &x [1]\nmore: *x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"categories.yaml line \d+: YAML anchor &x"):
+        c.load_categories(path)
+
+
 def test_config_errors_list_every_problem(tmp_path):
     path = tmp_path / "sla.yaml"
     path.write_text("steps:\n  - {id: a, start: opened_at, limit: 5 min}\n"

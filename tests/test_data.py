@@ -53,7 +53,8 @@ def problems_of(source, kind, **kw) -> list[str]:
 
 def survey_frame(**columns) -> pd.DataFrame:
     n = len(next(iter(columns.values())))
-    base = {"period": ["2008-01"] * n, "branch": ["潮安"] * n}
+    # one row per month: rows of a survey must not repeat their period, branch and hall
+    base = {"period": [f"2008-{m:02d}" for m in range(1, n + 1)], "branch": ["潮安"] * n}
     base.update(columns)
     return pd.DataFrame(base)
 
@@ -710,7 +711,8 @@ def test_duplicate_keys_of_subscribers_and_scores():
 def test_problems_are_capped_per_column_and_problem(tmp_path):
     # 120 bad counts: 50 listed, then one line with the other 70; the blank branches are a
     # different problem and listed on their own.
-    lines = ["月份,分公司,样本量,满意数"] + [f"2008-01,潮安,x{i},1" for i in range(120)]
+    lines = ["月份,分公司,样本量,满意数"] + [f"{1990 + i // 12}-{i % 12 + 1:02d},潮安,x{i},1"
+                                          for i in range(120)]
     lines += ["2008-01,,400,1"] * 3
     with pytest.raises(DataError) as info:
         data.load(write(tmp_path / "big.csv", "\n".join(lines) + "\n"), "survey")
@@ -918,3 +920,254 @@ def test_branch_load_still_raises_on_file_level_problems(tmp_path):
     path.write_text("月份,分公司,样本量\n2008-01,潮安,300\n", encoding="utf-8")
     with pytest.raises(DataError, match="missing a result column"):
         data.load(path, "survey", branch="潮安")
+
+# =========================================================================== hostile input
+# Files as they come out of Excel and other systems: each must load with the right numbers
+# or fail with a message naming the file, the row and what to do, never load wrong.
+def test_a_header_used_twice_is_refused(tmp_path):
+    text = "月份,分公司,样本量,满意数,满意数\n2008-01,潮安,400,372,300\n"
+    expected = ("s.{}: the header '满意数' is used for 2 columns (D, E); keep one of them or "
+                "rename the others")
+    assert problems_of(write(tmp_path / "s.csv", text), "survey") == [expected.format("csv")]
+    rows = [line.split(",") for line in text.splitlines()]
+    assert problems_of(write_xlsx(tmp_path / "s.xlsx", {"s": rows}), "survey") == [
+        expected.format("xlsx")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_or_without_bom(tmp_path, encoding):
+    path = write(tmp_path / "survey.csv", SURVEY_ZH, encoding)
+    pd.testing.assert_frame_equal(data.load(path, "survey"), EXPECTED_SURVEY)
+
+
+def test_binary_file_named_csv_is_refused(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(DataError, match=r"s.csv: cannot decode the text: .* save it from Excel as"):
+        data.load(path, "survey")
+    path.write_bytes(b"period,branch,rate\n2008-01,\x00,0.9\n")
+    with pytest.raises(DataError, match=r"s.csv: the file holds NUL characters"):
+        data.load(path, "survey")
+
+
+def test_csv_title_rows_are_skipped_like_excel(tmp_path):
+    text = "2008年满意度调查\n\n" + SURVEY_ZH.replace("250,230", "250,x")
+    assert problems_of(write(tmp_path / "s.csv", text), "survey") == [
+        "s.csv row 5, column 满意数/satisfied: expected a whole number (0 or more), found 'x'"]
+    padded = "2008年满意度调查,,,,\n" + SURVEY_ZH  # as Excel pads a title row
+    pd.testing.assert_frame_equal(data.load(write(tmp_path / "s.csv", padded), "survey"),
+                                  EXPECTED_SURVEY)
+
+
+@pytest.mark.parametrize("label", ["小计", "合计", "总计", "潮安 汇总", "潮安小计", "合计：",
+                                   "Subtotal", "Grand Total", "Chaoan Total"])
+def test_subtotal_rows_are_left_out_with_a_note(tmp_path, label):
+    text = ("月份,分公司,营业厅,样本量,满意数\n"
+            "2008-01,潮安,庵埠,400,372\n"
+            "2008-01,潮安,彩塘,300,280\n"
+            f"2008-01,潮安,{label},700,652\n"     # row 4: sums rows 2 and 3
+            "2008-02,潮安,庵埠,400,380\n")
+    df = data.load(write(tmp_path / "hall_survey.csv", text), "survey")
+    assert df["responses"].sum() == 1100                   # not 1800: the subtotal is not counted
+    assert df["hall"].tolist() == ["庵埠", "彩塘", "庵埠"]
+    assert df.attrs["total_rows"] == [
+        f"hall_survey.csv row 4: 营业厅/hall {label!r} is a total row; left out, not counted"]
+
+
+def test_total_rows_in_any_key_column_and_in_excel(tmp_path):
+    rows = [["分公司", "月份", "样本量", "满意数"],
+            ["潮安", "2008-01", 400, 372], ["饶平", "2008-01", 250, 230],
+            ["全省平均", "2008-01", 325, 301],        # row 4: an average ranked as a branch
+            ["全省", "2008-01", 650, 602],            # row 5: the province, not a branch
+            ["潮安", "合计", 400, 372]]               # row 6: a total over the months
+    df = data.load(write_xlsx(tmp_path / "s.xlsx", {"s": rows}), "survey")
+    assert df["branch"].tolist() == ["潮安", "饶平"]
+    assert [n.split(":")[0] for n in df.attrs["total_rows"]] == [
+        "s.xlsx row 4", "s.xlsx row 5", "s.xlsx row 6"]
+    assert "月份/period '合计'" in df.attrs["total_rows"][2]
+
+
+def test_total_cause_is_not_a_key_factor(tmp_path):
+    text = "类别,原因,票数\n人员,引导员职责未落实,12\n方法,缺少个性化服务,5\n,合计,17\n"
+    df = data.load(write(tmp_path / "causes.csv", text), "causes")
+    assert df["cause"].tolist() == ["引导员职责未落实", "缺少个性化服务"]
+    assert df.attrs["total_rows"] == ["causes.csv row 4: 原因/cause '合计' is a total row; "
+                                      "left out, not counted"]
+
+
+def test_province_unit_of_scores_is_a_benchmark_but_its_average_is_a_total():
+    frame = pd.DataFrame({"unit": ["黔东南", "全省", "全省平均"], "period": ["2010-11"] * 3,
+                          "item": ["fcr"] * 3, "value": [0.8, 0.74, 0.77]})
+    df = data.load(frame, "scores")
+    assert df["unit"].tolist() == ["黔东南", "全省"]
+    assert df.attrs["total_rows"] == ["<DataFrame> index 2: unit '全省平均' is a total row; left "
+                                      "out, not counted"]
+
+
+@pytest.mark.parametrize("name", ["庵埠", "合计金额有误", "平均等待时间过长", "Totally", "全省营业厅",
+                                  "汇总上报"])
+def test_names_that_only_contain_a_total_word_are_kept(name):
+    assert not schemas.is_total_label(name)
+
+
+def test_a_file_of_only_total_rows_is_refused(tmp_path):
+    path = write(tmp_path / "s.csv", "月份,分公司,样本量,满意数\n2008-01,合计,400,372\n")
+    with pytest.raises(DataError, match=r"s.csv: no data rows: every row is a total row \(s.csv "
+                                        r"row 2: 分公司/branch '合计'"):
+        data.load(path, "survey")
+
+
+def test_total_rows_are_noted_when_loading_for_one_branch(tmp_path):
+    path = write(tmp_path / "s.csv", "月份,分公司,样本量,满意数\n2008-01,潮安,400,372\n"
+                                     "2008-01,饶平,300,290\n2008-01,合计,700,662\n"
+                                     "2008-02,饶平,300,310\n")
+    chaoan = data.load(path, "survey", branch="潮安")
+    assert chaoan["branch"].tolist() == ["潮安", "饶平"]
+    assert chaoan.attrs["excluded_rows"] == 1
+    assert chaoan.attrs["total_rows"] == ["s.csv row 4: 分公司/branch '合计' is a total row; "
+                                          "left out, not counted"]
+
+
+def test_pivot_subtotals_with_blank_keys_are_refused(tmp_path):
+    text = ("分公司,营业厅,样本量,满意数\n"
+            "潮安,庵埠,400,372\n"
+            "潮安,彩塘,300,280\n"
+            "潮安,,700,652\n"          # row 4: the branch's subtotal, hall left blank
+            ",,700,652\n")             # row 5: the grand total, every key blank
+    text = text.replace("\n", ",2008-01\n").replace("满意数,2008-01", "满意数,月份")
+    assert problems_of(write(tmp_path / "s.csv", text), "survey") == [
+        "s.csv row 4: 营业厅/hall blank in a row with figures: a subtotal or total row of a pivot "
+        "table? Delete total rows (they would be counted twice); otherwise fill in 营业厅/hall",
+        "s.csv row 5: 分公司/branch, 营业厅/hall blank in a row with figures: a subtotal or total "
+        "row of a pivot table? Delete total rows (they would be counted twice); otherwise fill in "
+        "分公司/branch and 营业厅/hall"]
+
+
+def test_a_blank_name_that_adds_nothing_up_is_a_blank_cell():
+    frame = survey_frame(hall=["庵埠", None], responses=[400, 300], satisfied=[372, 280])
+    assert problems_of(frame, "survey") == ["<DataFrame> index 1, column hall: blank, expected "
+                                            "a value"]
+
+
+def test_repeated_survey_rows_are_refused_not_added():
+    frame = pd.DataFrame({"period": ["2008-01"] * 3, "branch": ["潮安"] * 3,
+                          "hall": ["庵埠", "庵埠", "彩塘"], "responses": [400, 400, 300],
+                          "satisfied": [372, 372, 280]})
+    assert problems_of(frame, "survey") == [
+        "<DataFrame> index 0 and 1, columns period, branch, hall: the combination "
+        "'2008-01 / 潮安 / 庵埠' appears 2 times; rows of counts are added up, so a repeated row "
+        "counts twice: keep one"]
+
+
+def test_repeats_of_other_branches_do_not_stop_a_branch(tmp_path):
+    path = write(tmp_path / "s.csv", "月份,分公司,样本量,满意数\n2008-01,潮安,400,372\n"
+                                     "2008-01,饶平,300,290\n2008-01,饶平,300,290\n")
+    assert data.load(path, "survey", branch="潮安").attrs["excluded_rows"] == 2
+    with pytest.raises(DataError, match="rows 3 and 4"):
+        data.load(path, "survey", branch="饶平")
+
+
+def test_repeats_are_the_data_when_rows_are_responses_or_votes():
+    per_response = pd.DataFrame({"period": ["2008-01"] * 3, "branch": ["潮安"] * 3,
+                                 "satisfied": [1, 1, 0]})
+    assert data.load(per_response, "survey")["responses"].sum() == 3
+    votes = pd.DataFrame({"bone": ["人员"] * 2, "cause": ["引导员职责未落实"] * 2})
+    assert len(data.load(votes, "causes")) == 2
+    counted = votes.assign(count=[3, 3], subcause=[None, None])
+    assert problems_of(counted, "causes") == [
+        "<DataFrame> index 0 and 1, columns bone, cause, subcause: the combination "
+        "'人员 / 引导员职责未落实 / (blank)' appears 2 times; rows of counts are added up, so a "
+        "repeated row counts twice: keep one"]
+
+
+@pytest.mark.parametrize("cell, problem", [
+    ("1e20", "'1e20' is too large for a count (at most 1,000,000,000,000); check the cell"),
+    ("9223372036854775807", "'9223372036854775807' is too large for a count"),
+    ("inf", "'inf' is not a finite number"),
+    ("-Infinity", "'-Infinity' is not a finite number"),
+    ("2,72", "'2,72' has a comma out of place (a thousands separator splits digits in groups of "
+             "three, as in 1,250); write the number without it"),
+    ("1,2,3", "'1,2,3' has a comma out of place"),
+    ("218 300", "'218 300' holds two numbers, or a space inside a number; write one number per "
+                "cell (thousands as 218,300 or 218300)"),
+    ("50%", "expected a whole number (0 or more), found '50%'"),
+])
+def test_counts_that_only_look_like_numbers(tmp_path, cell, problem):
+    text = f'月份,分公司,样本量,满意数\n2008-01,潮安,"{cell}",1\n'
+    problems = problems_of(write(tmp_path / "s.csv", text), "survey")
+    assert problems[0].startswith(f"s.csv row 2, column 样本量/responses: {problem}")
+
+
+def test_overflowing_native_counts_are_refused_before_any_cast(tmp_path):
+    frame = pd.DataFrame({"branch": ["潮安", "饶平", "潮州"], "period": ["2010-01"] * 3,
+                          "subscribers": np.array([2**63 - 1, 750_000, 0], dtype="int64")})
+    frame.to_parquet(tmp_path / "subscribers.parquet")
+    assert problems_of(tmp_path / "subscribers.parquet", "subscribers") == [
+        "subscribers.parquet row 2, column subscribers: 9223372036854775807 is too large for a "
+        "count (at most 1,000,000,000,000); check the cell"]
+    frame["subscribers"] = [float("inf"), 1e20, 5.0]
+    assert problems_of(frame, "subscribers") == [
+        "<DataFrame> index 0, column subscribers: inf is not a finite number",
+        "<DataFrame> index 1, column subscribers: 100000000000000000000 is too large for a count "
+        "(at most 1,000,000,000,000); check the cell"]
+
+
+def test_numbers_with_separators_in_threes_and_full_width_digits(tmp_path):
+    text = '月份,分公司,样本量,满意数,满意度\n2008-01,潮安,"1,250","１，２００",９６％\n'
+    df = data.load(write(tmp_path / "s.csv", text), "survey")
+    assert df["responses"].tolist() == [1250] and df["satisfied"].tolist() == [1200]
+    assert df["rate"].tolist() == pytest.approx([0.96])
+    scores = pd.DataFrame({"unit": ["A"], "period": ["2006"], "item": ["x"],
+                           "value": ["1,234.5"]})
+    assert data.load(scores, "scores")["value"].tolist() == [1234.5]
+
+
+@pytest.mark.parametrize("cell", ["2008.1", "2008.10", "2008.11", "２００８．１"])
+def test_periods_written_as_decimal_numbers_are_refused_with_the_fix(cell):
+    assert problems_of(survey_frame(period=[cell], rate=[0.9]), "survey") == [
+        f"<DataFrame> index 0, column period: {cell!r} is ambiguous: written as a number, a "
+        "month loses the trailing zero of October (2008.10 becomes 2008.1, the same as "
+        "January); format the period column as text and write months like 2008-10"]
+
+
+def test_periods_typed_as_numbers_in_excel_are_refused(tmp_path):
+    rows = [["月份", "分公司", "满意度"]] + [[2008 + m / 10, "潮安", 0.9] for m in range(1, 10)]
+    rows += [[2008.1, "潮安", 0.9], [2008.11, "潮安", 0.9]]  # typed 2008.10 and 2008.11
+    problems = problems_of(write_xlsx(tmp_path / "s.xlsx", {"s": rows}), "survey")
+    assert len(problems) == 11
+    assert problems[9].startswith("s.xlsx row 11, column 月份/period: 2008.1 is ambiguous")
+    assert "format the period column as text" in problems[10]
+
+
+def test_scores_written_as_percent_are_listed():
+    frame = pd.DataFrame({"unit": ["黔东南", "毕节"], "period": ["2006-Q2"] * 2,
+                          "item": ["third_party"] * 2, "value": ["77.5%", "15.5"]})
+    df = data.load(frame, "scores")
+    assert df["value"].tolist() == [0.775, 15.5]
+    assert df.attrs["written_as_percent"] == {
+        "value": {0: "<DataFrame> index 0, column value: '77.5%'"}}
+
+
+def test_cells_quoted_in_problems_are_masked(tmp_path):
+    # a phone number shifted into the date column of one branch's row
+    text = ("工单号,客户号码,分公司,受理时间,渠道,投诉子项,网络,是否升级,一次解决,质检合格\n"
+            "T1,13800138000,贵阳,2010-07-01 08:05,热线,计费账单,support,否,是,是\n"
+            "T2,13900139000,遵义,139 0013 9000,热线,计费账单,support,否,是,是\n")
+    path = write(tmp_path / "tickets.csv", text)
+    problems = problems_of(path, "tickets")
+    assert problems == ["tickets.csv row 3, column 受理时间/opened_at: expected a date and time "
+                        "like 2010-07-01 08:05, found '139 **** 9000'"]
+    noted = data.load(path, "tickets", branch="贵阳").attrs["excluded_problems"]
+    assert "0013" not in noted[0] and "****" in noted[0]
+
+
+def test_a_row_longer_than_the_header_is_refused_not_shifted(tmp_path):
+    # pandas would take the extra cells of the first row as an index: every value one
+    # column along, the period reading '400'
+    text = "月份,分公司,样本量,满意数\n2008-01,潮安,400,372,9\n2008-02,潮安,400,372\n"
+    with pytest.raises(DataError, match=r"s.csv: cannot read the CSV: a row has more cells than "
+                                        r"the header row"):
+        data.load(write(tmp_path / "s.csv", text), "survey")
+    with pytest.raises(DataError, match=r"s.csv: cannot read the CSV: .*line 4, saw 5"):
+        data.load(write(tmp_path / "s.csv", text.replace("372,9", "372") + "2008-03,潮安,1,1,1\n"),
+                  "survey")

@@ -264,6 +264,43 @@ def test_not_yaml_and_missing_file(tmp_path):
         kpi.Scorecard.from_yaml(tmp_path / "empty.yaml")
 
 
+# nine levels of nine aliases: 9**9 (387 million) "lol"s once expanded
+BILLION_LAUGHS = """\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+name: bomb
+total_points: 10
+items: *i
+"""
+
+
+def test_yaml_alias_bomb_is_a_config_error_at_once(tmp_path):
+    import time
+
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BILLION_LAUGHS, encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(ConfigError, match=r"bomb.yaml line 1: YAML anchor &a: anchors and aliases are "
+                                          r"not allowed in configuration files"):
+        kpi.Scorecard.from_yaml(path)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_yaml_merge_keys_and_aliases_are_refused(tmp_path):
+    path = tmp_path / "merge.yaml"
+    path.write_text("name: x\ntotal_points: 10\nitems:\n  - id: a\n    max_points: 10\n    rule: points\n"
+                    "  - <<: {max_points: 10}\n    id: b\n    rule: *r\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"merge.yaml line 9: YAML alias \*r"):
+        kpi.Scorecard.from_yaml(path)
+
+
 def test_yaml_is_loaded_safely(tmp_path):
     path = tmp_path / "evil.yaml"
     path.write_text("name: !!python/object/apply:os.system ['echo hi']\n", encoding="utf-8")
@@ -996,3 +1033,22 @@ def test_table_formats_and_scheme_labels():
     assert "季度权重" in styled and "2006-Q2: 0.3" in styled
     with pytest.raises(ValueError, match="lang must be 'zh' or 'en', got 'de'"):
         sc.table_formats("de")
+
+
+def test_percent_on_a_point_valued_item_is_refused(tmp_path):
+    from cxeval import data
+
+    path = tmp_path / "kpi_scores.csv"
+    path.write_text("unit,period,item,value\n黔东南,2006-Q2,third_party,77.5%\n"
+                    "黔东南,2006-Q3,third_party,16.4\n黔东南,2006-Q4,third_party,17.2\n", encoding="utf-8")
+    quarterly = card("guizhou_2006_quarterly")
+    with pytest.raises(DataError, match=r"kpi_scores.csv row 2, column value: '77.5%' is a percentage, but "
+                                        r"item third_party takes a plain number \(read as 0.775\); write the "
+                                        r"value without %"):
+        quarterly.score(data.load(path, "scores"))
+    # once fixed it scores; a rate item (format: percent) may be written with %
+    text = path.read_text(encoding="utf-8").replace("77.5%", "15.5") + "黔东南,2006,retention_rate,86.1%\n"
+    path.write_text(text, encoding="utf-8")
+    scored = quarterly.score(data.load(path, "scores")).set_index(["item", "period"])
+    assert scored.loc[("retention_rate", "2006"), "value"] == pytest.approx(0.861)
+    assert scored.loc[("third_party", "2006-Q2"), "value"] == 15.5

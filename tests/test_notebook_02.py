@@ -129,3 +129,21 @@ def test_branch_without_tickets_is_not_applicable(run_notebook, sample_dir, tmp_
     with pytest.raises(pm.PapermillExecutionError) as err:    # periods outside the data are refused
         run_notebook(STEM, branch="潮安", data_dir=str(folder), period_before="2024-07")
     assert err.value.ename == "DataError" and "the tickets have no month 2024-07" in err.value.evalue
+
+
+@pytest.mark.notebook
+def test_total_row_of_causes_is_named_and_not_a_key_factor(run_notebook, sample_dir, tmp_path):
+    import shutil
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(sample_dir, data_dir)
+    causes = data_dir / "causes.csv"
+    lines = causes.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "bone,cause,cause_en,count"
+    # counted, 合计 would be the first key factor of the Pareto of causes
+    causes.write_text("\n".join(lines + ["人员,合计,Total,999"]) + "\n", encoding="utf-8")
+    results = run_notebook(STEM, branch="潮安", data_dir=str(data_dir))
+    assert "合计" not in results["key_factors"]
+    html = " ".join(o["data"].get("text/html", "") for o in report_outputs(tmp_path / f"{STEM}.ipynb")
+                    if "data" in o)
+    assert f"causes.csv row {len(lines) + 1}" in html and "未计入任何数字" in html

@@ -33,3 +33,48 @@ def test_target_line_and_wrap_label():
 def test_unknown_plot_name_is_an_attribute_error():
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         plots.nope  # noqa: B018
+
+
+# Names from the data with dollar signs: matplotlib would read "$x^$" as mathtext (and fail
+# the whole report) and draw "50$ 优惠 $" garbled. Every chart draws them as written.
+DOLLARS = ["$x^$", "50$ 优惠 $", "a$b$c 13812341234"]
+
+
+def _drawn_plainly(fig):
+    from matplotlib import cbook
+    from matplotlib.text import Text
+
+    fig.canvas.draw()  # mathtext errors are raised when the text is laid out
+    texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible()]
+    assert not [t for t in texts if cbook.is_math_text(t)]
+    joined = " ".join(texts).replace("\\$", "$").replace("\n", "")
+    assert "13812341234" not in joined
+    return joined
+
+
+def test_names_with_dollars_are_drawn_as_plain_text():
+    import pandas as pd
+
+    from cxeval import baseline, pareto, rootcause
+
+    plots.theme()
+    survey = pd.DataFrame({"hall": DOLLARS * 2, "period": ["2008-01"] * 3 + ["2008-02"] * 3,
+                           "responses": [300] * 6, "satisfied": [280, 270, 290, 281, 275, 288]})
+    fig = plots.plot_rate_panels(baseline.rates(survey, ["hall", "period"]), title=DOLLARS[0])
+    assert "$x^$" in _drawn_plainly(fig) and "50$ 优惠 $" in _drawn_plainly(fig)
+    ax = plots.plot_funnel(baseline.funnel(survey, "hall"), title=DOLLARS[1])
+    assert "50$ 优惠 $" in _drawn_plainly(ax.figure)
+    ax = plots.plot_rates(baseline.rates(survey, ["hall", "period"]), hue="hall")
+    assert "$x^$" in _drawn_plainly(ax.figure)
+    tickets = pd.DataFrame({"category": DOLLARS * 3 + ["计费账单"]})
+    ax = plots.plot_pareto(pareto.pareto_table(tickets, "category"))
+    assert "$x^$" in _drawn_plainly(ax.figure)
+    causes = pd.DataFrame({"bone": ["$人员$", "方法"], "cause": DOLLARS[:2], "count": [3, 2]})
+    ax = rootcause.fishbone(causes, effect="$效果$ 不佳")
+    assert "$人员$" in _drawn_plainly(ax.figure) and "$效果$" in _drawn_plainly(ax.figure)
+
+
+def test_plain_label_escapes_dollars_and_masks():
+    assert plots.plain_label("$x^$") == r"\$x^\$"
+    assert plots.plain_label("潮安 13812341234") == "潮安 138****1234"
+    assert plots.wrap_label("12345$6789", 5) == "12345\n\\$6789"

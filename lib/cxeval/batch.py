@@ -348,14 +348,17 @@ def kernel_environment() -> None:
 
 
 def _short_error(exc: BaseException) -> str:
+    """The error of a job for the manifest and the index, personal data masked."""
+    from cxeval.report import mask_text
+
     name = type(exc).__name__
     ename = getattr(exc, "ename", None)
     evalue = getattr(exc, "evalue", None)
     if ename:
         text = f"{ename}: {evalue}"
         cell = getattr(exc, "exec_count", None)
-        return f"{text} (cell {cell})" if cell else text
-    return f"{name}: {exc}"
+        return mask_text(f"{text} (cell {cell})" if cell else text)
+    return mask_text(f"{name}: {exc}")
 
 
 def _execute_job(job_dict: dict, timeout: float | None) -> dict:
@@ -613,6 +616,7 @@ def export_xlsx(run_dir: str | os.PathLike, jobs: Sequence[Job]) -> list[Path]:
     import pandas as pd
 
     from cxeval._io import atomic_write
+    from cxeval.report import safe_table
 
     by_branch: dict[str, list[Job]] = {}
     for job in jobs:
@@ -629,7 +633,7 @@ def export_xlsx(run_dir: str | os.PathLike, jobs: Sequence[Job]) -> list[Path]:
                 sheet = re.sub(r"[\\/*?:\[\]]", "_", f"{job.notebook[:2]} {name}")[:31]
                 while sheet in sheets:
                     sheet = sheet[:29] + f"~{len(sheets) % 10}"
-                sheets[sheet] = pd.DataFrame(table["rows"], columns=table["columns"])
+                sheets[sheet] = safe_table(pd.DataFrame(table["rows"], columns=table["columns"]))
         if not sheets:
             continue
         path = Path(directory) / f"{Path(directory).name}.xlsx"

@@ -91,6 +91,8 @@ def _cmd_validate(args) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return 2
     print(f"{args.path}: OK · {data.describe(df, args.kind)}")
+    for note in df.attrs.get("total_rows", []):
+        print(f"  note: {note}")
     return 0
 
 
@@ -108,10 +110,13 @@ def _cmd_score(args) -> int:
               "(see Scorecard.explain)", file=sys.stderr)
     if args.out:
         from cxeval._io import atomic_write
+        from cxeval.report import safe_table
 
         out = Path(args.out)
-        # utf-8-sig so that Excel opens the Chinese headers correctly
-        atomic_write(out, lambda tmp: totals.to_csv(tmp, index=False, encoding="utf-8-sig"))
+        # utf-8-sig so that Excel opens the Chinese headers correctly; unit names that start
+        # like a formula (=, +, -, @) must stay text when Excel opens the file
+        atomic_write(out, lambda tmp: safe_table(totals).to_csv(tmp, index=False,
+                                                                encoding="utf-8-sig"))
         print(f"written: {args.out}")
     return 0
 

@@ -64,12 +64,14 @@ _FREQS = ("M", "Q")
 def _read_yaml(path) -> Any:
     import yaml
 
+    from cxeval._io import load_yaml
+
     path = os.fspath(path)
     if not os.path.exists(path):
         raise ConfigError(f"{path}: file not found")
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return load_yaml(fh, path)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
 

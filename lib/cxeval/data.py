@@ -8,12 +8,14 @@ each with the file, the row as Excel shows it and the column as written in the f
 
 Reading rules
 -------------
-* CSV: UTF-8 with or without BOM, else GB18030 (a superset of GBK and GB2312). All cells are
-  read as text and converted by the schema, so ids keep their leading zeros.
-* Excel (``.xlsx``/``.xlsm``, openpyxl): the first sheet unless ``sheet`` names one. The header
-  is the first non-empty row; title rows above the header are skipped when the first row holds
-  no known header but a later one (within the first ten) holds two or more. Rows are numbered
-  as Excel numbers them.
+* CSV: UTF-8 with or without BOM, UTF-16 with or without BOM (Excel's "Unicode text"), else
+  GB18030 (a superset of GBK and GB2312). All cells are read as text and converted by the
+  schema, so ids keep their leading zeros.
+* Excel (``.xlsx``/``.xlsm``, openpyxl): the first sheet unless ``sheet`` names one.
+* CSV and Excel alike: the header is the first non-empty row; title rows above the header
+  are skipped when the first row holds no known header but a later one (within the first
+  ten) holds two or more. Rows are numbered as Excel numbers them. A header written above
+  two columns is a problem (which copy holds the data is unknown).
 * Parquet: read with pyarrow; columns that already have the right type are kept as they are
   (this path is vectorised end to end: 5 million tickets load in seconds). Rows are numbered
   as they would be in Excel (first data row = row 2).
@@ -23,18 +25,44 @@ Reading rules
   blank header and no values likewise.
 * Columns that are not part of the contract are kept unchanged, after the canonical ones.
 
+Total rows
+----------
+Rows that add up other rows are never counted. A row whose key cell (branch, hall, period,
+segment, unit, item, category, cause: ``Schema.keys``) holds a total label (小计, 合计, 总计,
+汇总, 全省平均, Total, Grand total ...; :func:`cxeval.schemas.is_total_label`) is left out,
+and ``attrs["total_rows"]`` names each one ("survey.xlsx row 14: 营业厅/hall '小计' is a
+total row; left out, not counted"): reports show it with the rows of other branches set
+aside (:func:`cxeval.report.excluded_note`), ``cxeval validate`` prints it. A row with
+figures whose key cells are blank where complete rows have them (a pivot table's
+unlabelled subtotal) is a problem: it cannot be told from a row with a missing name.
+Rows of counts per group (survey rows, unless one row per response; causes with a count)
+must not repeat their keys: a copied row would be added twice.
+
 Conversions
 -----------
+* Values (numbers, periods, dates, yes/no) are read after folding full-width characters
+  (NFKC: ``１，２５０`` is 1,250, ``２００８年３月`` is 2008-03); names and free text are kept
+  as written.
 * ``period`` -> ``"YYYY-MM"`` from ``2008-03``, ``2008/3``, ``2008-3``, ``2008年3月``, ``200803``,
   a date (``2008-03-15``) or an Excel date cell; ``"YYYY-Qn"`` from ``2006Q2``, ``2006-Q2``,
   ``2006 Q2``, ``2006年第2季度``, ``2006年二季度``; ``"YYYY"`` from ``2006`` or ``2006年``.
+  A period written as a decimal number (``2008.1``, a number cell or text) is a problem:
+  in a number cell 2008.10 (October) is stored as 2008.1 (January); the fix is to format
+  the column as text and write ``2008-10``.
 * rates -> proportions 0-1. A value written with ``%`` is a percentage. The other values of
   the column are read as percentages when *any* of them is greater than 1 (95.3 -> 0.953) and
   as proportions otherwise (0.953 stays); in a column read as percentages, a value above 0
   and at most 1 is reported as a problem, because the column then mixes the two ways of
   writing and either guess could be wrong 100-fold.
-* counts -> ``int64`` (``float64`` with NaN when the column has blanks); thousands
-  separators are allowed (``1,250``).
+* numbers: thousands separators are allowed where they split the digits in threes
+  (``1,250``, ``12,345.6``); ``2,72`` (a decimal comma?), ``218 300`` (two numbers?),
+  ``inf`` and ``nan`` are problems.
+* counts -> ``int64`` (``float64`` with NaN when the column has blanks), checked before any
+  cast: whole, 0 or more and at most :data:`cxeval.schemas.MAX_COUNT` (1e20 or an int64
+  maximum would otherwise wrap around to a negative count).
+* ``number`` values written with ``%`` are read as proportions (``"77.5%"`` -> 0.775) and
+  listed in ``attrs["written_as_percent"]``; a scorecard refuses them on items scored in
+  points (:meth:`cxeval.kpi.Scorecard.score`).
 * yes/no -> ``bool`` from 1/0, true/false, 是/否, Y/N, yes/no (``boolean`` with ``<NA>`` when
   an optional column has blanks).
 * timestamps -> naive ``datetime64[ns]`` from ISO text, ``2010/7/1 8:05``,
@@ -71,6 +99,7 @@ import pandas as pd
 
 from cxeval import schemas
 from cxeval.errors import DataError
+from cxeval.report import mask_text
 
 __all__ = ["load", "load_input", "locate", "describe", "write_templates", "UnknownKindError",
            "MAX_PROBLEMS_PER_COLUMN", "INPUT_SUFFIXES"]
@@ -103,6 +132,14 @@ class _Source:
     rows: np.ndarray | pd.Index  # the user's label of each row (Excel row number / index label)
     row_word: str = "row"
     index: pd.Index | None = None  # index to give the result (DataFrame input keeps its own)
+    problems: list = field(default_factory=list)  # problems of the whole file found on reading
+    totals: list = field(default_factory=list)    # total rows left out, one note each
+    texts: dict = field(default_factory=dict)     # header -> column as text, read once
+
+    def label(self, pos) -> str:
+        """'row 14' (Excel numbering) or "index 'a'" for the row at position ``pos``."""
+        value = self.rows[pos]
+        return f"{self.row_word} {value if not isinstance(value, str) else repr(value)}"
 
 
 def _file_error(name: str, text: str) -> DataError:
@@ -138,7 +175,7 @@ def _read(source, kind: str, sheet) -> _Source:
     if path.is_dir():
         raise _file_error(name, f"{path.resolve()} is a folder, not a file")
     if suffix == ".csv":
-        src = _read_csv(path, name)
+        src = _read_csv(path, name, kind)
     elif suffix in _EXCEL_SUFFIXES:
         src = _read_excel(path, name, kind, sheet)
     elif suffix in _PARQUET_SUFFIXES:
@@ -152,42 +189,152 @@ def _read(source, kind: str, sheet) -> _Source:
     return _drop_blank(src)
 
 
-def _read_csv(path: Path, name: str) -> _Source:
-    raw = path.read_bytes()
-    if not raw.lstrip(codecs.BOM_UTF8).strip():
-        raise _file_error(name, "the file is empty: no header row and no data rows")
-    for encoding in _CSV_ENCODINGS:
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read with.
+
+    UTF-16 (Excel's "Unicode text") is recognised by its byte-order mark or, without one,
+    by the zero bytes of its ASCII characters (commas, digits, line ends): decoded as
+    GB18030 it would give text full of invisible NULs, whose headers match nothing.
+    """
+    head = raw[:4096]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)
+    elif not raw.startswith(codecs.BOM_UTF8) and max(odd, even) >= len(head) // 10:
+        # one byte in five is zero: the ASCII half of UTF-16 (a stray NUL is not enough)
+        encodings = ("utf-16-le" if odd >= even else "utf-16-be",)
+    else:
+        encodings = _CSV_ENCODINGS
+    for encoding in encodings:
         try:
             text = raw.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
     else:
+        if encodings != _CSV_ENCODINGS:
+            raise _file_error(name, "cannot decode the text: it looks like UTF-16 but is not "
+                                    "valid UTF-16; save it from Excel as 'CSV UTF-8'")
         tried = ", ".join(_CSV_ENCODINGS)
         raise _file_error(name, f"cannot decode the text: it is neither UTF-8 nor GB18030/GBK "
                                 f"(tried {tried}); save it from Excel as 'CSV UTF-8'")
-    utf8 = raw.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8-sig" else text.encode("utf-8")
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        raise _file_error(name, "the file holds NUL characters: it is not a text (CSV) file, or "
+                                "its encoding is not UTF-8, GB18030 or UTF-16; save it from "
+                                "Excel as 'CSV UTF-8'")
+    return text, encoding
+
+
+def _read_csv(path: Path, name: str, kind: str) -> _Source:
+    raw = path.read_bytes()
+    text, encoding = _decode(raw, name)
+    if not text.strip():
+        raise _file_error(name, "the file is empty: no header row and no data rows")
+    header_line, offset, headers = _csv_header(text, kind)
+    if offset == 0 and encoding == "utf-8-sig":
+        utf8 = raw.removeprefix(codecs.BOM_UTF8)  # the common case: no copy of the text
+    else:
+        utf8 = text[offset:].encode("utf-8")
     # Arrow's reader is several times faster, but it skips empty lines, which would shift
     # the row numbers in messages; files with empty lines inside go to pandas' C reader, which
     # keeps them (they are dropped afterwards, row numbers intact). Everything is read as
     # text: the schema decides the types, so "0086" stays "0086".
-    body = text.rstrip("\r\n")
+    body = text[offset:].rstrip("\r\n")
     engine = "c" if ("\n\n" in body or "\n\r\n" in body) else "pyarrow"
     frame = _parse_csv(utf8, name, engine)
-    return _Source(name, frame, np.arange(2, len(frame) + 2))
+    first = header_line + 2  # Excel numbers lines from 1, and the header takes one
+    return _Source(name, frame, np.arange(first, first + len(frame)),
+                   problems=_repeated_headers(headers))
+
+
+def _csv_header(text: str, kind: str) -> tuple[int, int, list[str]]:
+    """Where the header of a CSV is: (line index, character offset, its cells).
+
+    The same rule as for Excel sheets: the first non-empty line, unless it holds no known
+    header and one of the next nine non-empty lines holds two or more (a title such as
+    "2008年满意度调查" above the header, as Excel writes it to CSV).
+    """
+    import csv
+
+    lines, start = [], 0
+    while len(lines) < 40 and start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        lines.append((start, text[start:end]))
+        start = end
+    parsed = []
+    for i, (offset, line) in enumerate(lines):
+        try:
+            cells = next(csv.reader([line.rstrip("\r\n")]), [])
+        except csv.Error:
+            break
+        if line.count('"') % 2:  # a quoted cell runs over lines: stop looking
+            break
+        if any(c.strip() for c in cells):
+            parsed.append((i, offset, cells))
+    if not parsed:
+        return 0, 0, []
+    chosen = _header_row([cells for _, _, cells in parsed], kind)
+    return parsed[chosen]
+
+
+def _header_row(rows: list, kind: str) -> int:
+    """Which of the first non-empty rows is the header (see the module docstring)."""
+    if _known_headers(rows[0], kind) == 0:
+        for i, row in enumerate(rows[1:10], start=1):
+            if _known_headers(row, kind) >= 2:
+                return i
+    return 0
+
+
+def _column_letter(i: int) -> str:
+    """Excel's name of the 0-based column ``i``: A, B, ..., Z, AA, ..."""
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _repeated_headers(headers) -> list[str]:
+    """A problem for each header written above two or more columns.
+
+    pandas and the Excel reader keep the copies as ``满意数.1``, an unknown column that
+    would be carried along unnoticed while the first copy is used.
+    """
+    seen: dict[str, list[int]] = {}
+    for i, header in enumerate(headers):
+        text = "" if header is None else str(header).strip()
+        if text:
+            seen.setdefault(text, []).append(i)
+    return [f"the header {text!r} is used for {len(cols)} columns "
+            f"({', '.join(_column_letter(c) for c in cols)}); keep one of them or rename the others"
+            for text, cols in seen.items() if len(cols) > 1]
 
 
 def _parse_csv(utf8: bytes, name: str, engine: str) -> pd.DataFrame:
-    options = {"skip_blank_lines": False} if engine == "c" else {}
+    import warnings
+
+    # index_col=False: without it, when the first data row has more cells than the header,
+    # pandas takes the extra cells as an index and shifts every value one column along.
+    options = {"skip_blank_lines": False, "index_col": False} if engine == "c" else {}
     try:
-        return pd.read_csv(io.BytesIO(utf8), dtype=str, encoding="utf-8", engine=engine,
-                           **options)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(io.BytesIO(utf8), dtype=str, encoding="utf-8", engine=engine,
+                               **options)
     except pd.errors.EmptyDataError:
         raise _file_error(name, "the file is empty: no header row and no data rows") from None
+    except pd.errors.ParserWarning:
+        raise _file_error(name, "cannot read the CSV: a row has more cells than the header row "
+                                "(a comma inside a value that is not in quotes?); every row must "
+                                "have as many cells as the header") from None
     except pd.errors.ParserError as exc:
         if engine != "c":  # the C reader's message names the line
             return _parse_csv(utf8, name, "c")
-        raise _file_error(name, f"cannot read the CSV: {str(exc).strip()}") from None
+        raise _file_error(name, f"cannot read the CSV: {mask_text(str(exc).strip())}") from None
 
 
 def _read_excel(path: Path, name: str, kind: str, sheet) -> _Source:
@@ -227,18 +374,13 @@ def _read_excel(path: Path, name: str, kind: str, sheet) -> _Source:
     nonempty = [i for i, r in enumerate(cells) if filled(r)]
     if not nonempty:
         raise _file_error(where, "the sheet is empty: no header row and no data rows")
-    header_at = nonempty[0]
-    if _known_headers(cells[header_at], kind) == 0:
-        for i in nonempty[1:10]:
-            if _known_headers(cells[i], kind) >= 2:
-                header_at = i
-                break
+    header_at = nonempty[_header_row([cells[i] for i in nonempty[:10]], kind)]
     width = max(len(r) for r in cells[header_at:])
     headers = _header_names(cells[header_at], width)
     body = [tuple(r) + (None,) * (width - len(r)) for r in cells[header_at + 1:]]
     frame = pd.DataFrame(body, columns=headers, dtype=object)
     rows = np.arange(header_at + 2, header_at + 2 + len(body))  # iter_rows starts at row 1
-    return _Source(where, frame, rows)
+    return _Source(where, frame, rows, problems=_repeated_headers(cells[header_at]))
 
 
 def _known_headers(row, kind: str) -> int:
@@ -298,6 +440,55 @@ def _drop_blank(src: _Source) -> _Source:
     return src
 
 
+def _set_aside_totals(src: _Source, schema: schemas.Schema) -> _Source:
+    """Leave out total and subtotal rows, with a note naming each one.
+
+    A row whose key cell (branch, hall, period, cause ...) holds a total label (小计, 合计,
+    全省平均, Grand Total: :func:`cxeval.schemas.is_total_label`) adds up other rows; kept,
+    it would be counted again (a 小计 row per month doubles a branch's responses) or
+    ranked as a branch of its own. Such rows are never loaded; the notes go to
+    ``attrs["total_rows"]`` so that reports and ``cxeval validate`` say what was left out.
+    """
+    frame = src.frame
+    total = np.zeros(len(frame), dtype=bool)
+    found: dict[int, tuple[str, str]] = {}
+    for header in frame.columns:
+        canonical = schemas.match_header(header, schema.kind)
+        if canonical not in schema.keys:
+            continue
+        text = src.texts[header] = _text(frame[header])
+        hint = text.str.contains(schemas.TOTAL_HINT, regex=True).fillna(False)
+        hint = hint.to_numpy(dtype=bool)
+        if not hint.any():
+            continue
+        candidates = text[hint]
+        is_total = _map_unique(candidates, lambda v: schemas.is_total_label(
+            v, regions=schema.region_totals)).fillna(False).to_numpy(dtype=bool)
+        for pos in np.flatnonzero(hint)[is_total]:
+            found.setdefault(int(pos), (_column_name(header, canonical), text.iloc[pos]))
+        total[np.flatnonzero(hint)[is_total]] = True
+    if not total.any():
+        return src
+    notes = [mask_text(f"{src.name} {src.label(pos)}: {column} {label!r} is a total row; "
+                       "left out, not counted")
+             for pos, (column, label) in sorted(found.items())]
+    keep = ~total
+    if not keep.any():
+        raise _file_error(src.name, f"no data rows: every row is a total row ({notes[0]})")
+    texts = {h: t[keep].reset_index(drop=True) for h, t in src.texts.items()}
+    return _Source(src.name, frame[keep].reset_index(drop=True), src.rows[keep], src.row_word,
+                   None if src.index is None else src.index[keep],
+                   problems=src.problems, totals=src.totals + notes, texts=texts)
+
+
+def _column_name(header: str, canonical: str) -> str:
+    """'营业厅/hall' for a column as written in the file; the header alone if it is the name."""
+    header = str(header).strip()
+    if schemas.normalize_header(header) == schemas.normalize_header(canonical):
+        return header
+    return f"{header}/{canonical}"
+
+
 def _blank_mask(s: pd.Series) -> pd.Series:
     blank = s.isna()
     if s.dtype == object:
@@ -345,6 +536,19 @@ class _Problems:
         label = self.src.rows[pos]
         return f"{label}" if not isinstance(label, str) else repr(label)
 
+    def rows(self, key: str, mask, detail) -> None:
+        """Report every row where ``mask`` is true, as a problem of the row as a whole."""
+        positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if len(positions) == 0:
+            return
+        self.bad_rows[positions] = True
+        self.count += len(positions)
+        group = self.groups.setdefault(("", key), _Group("rows"))
+        shown = positions[:MAX_PROBLEMS_PER_COLUMN]
+        for pos in shown:
+            group.lines.append(f"{self.src.name} {self.rows_label([pos])}: {detail(pos)}")
+        group.more += len(positions) - len(shown)
+
     def cells(self, key: str, column: str, mask, detail) -> None:
         """Report every row where ``mask`` is true; ``detail(pos)`` says what is wrong."""
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -359,12 +563,20 @@ class _Problems:
                                f"{detail(pos)}")
         group.more += len(positions) - len(shown)
 
-    def repeated(self, where: str, groups, hidden: int) -> None:
+    def repeated(self, where: str, groups, hidden: int, rows=None) -> None:
         """Report repeated keys: ``groups`` is (positions, text) per key shown, ``hidden``
-        the number of further repeated keys."""
+        the number of further repeated keys.
+
+        Without ``rows`` the repeats are a problem of the file as a whole (which copy of a
+        ticket is right is unknown, and it may be any branch's); with ``rows`` (a mask of
+        every repeated row) they are problems of those rows, as when the key holds the
+        branch and only that branch's figures are in doubt.
+        """
         group = self.groups.setdefault((where, "duplicate"), _Group(where, unit="repeated values"))
-        # repeated keys are a problem of the file as a whole: which copy is right is unknown
-        self.file_level = True
+        if rows is None:
+            self.file_level = True
+        else:
+            self.bad_rows[np.asarray(rows, dtype=bool)] = True
         for positions, text in groups:
             group.lines.append(f"{self.src.name} {self.rows_label(positions)}, {where}: {text}")
         group.more += hidden
@@ -377,7 +589,9 @@ class _Problems:
             if group.more:
                 out.append(f"{self.src.name}, {group.where}: ... and {group.more:,} more "
                            f"{group.unit} with the same problem")
-        return out
+        # Messages quote cells, and a phone number shifted into a date column would
+        # otherwise reach another branch's report in the "rows left out" note.
+        return [mask_text(line) for line in out]
 
 
 def _show(value, quote: bool = True) -> str:
@@ -413,6 +627,7 @@ class _Parsed:
     values: pd.Series            # converted values, missing where blank or bad
     bad: np.ndarray              # cells that are not blank and could not be read
     problems: list = field(default_factory=list)  # (key, mask, detail(pos)) beyond "bad"
+    percent: np.ndarray | None = None  # numbers written with a % sign (0.775 from "77.5%")
 
 
 def _kind_of(s: pd.Series) -> str:
@@ -471,36 +686,90 @@ def _map_unique(s: pd.Series, func) -> pd.Series:
     return pd.Series(mapped[codes], index=s.index, dtype=object)  # code -1 -> the trailing None
 
 
-def _parse_text(s: pd.Series) -> _Parsed:
-    t = _text(s)
-    return _Parsed(t, np.zeros(len(s), dtype=bool))
+def _nfkc(t: pd.Series) -> pd.Series:
+    """Text with full-width digits, letters and punctuation folded (NFKC): "１，２５０" ->
+    "1,250", "２００８年３月" -> "2008年3月". Values (numbers, dates, periods, yes/no) are
+    read this way; names and free text are kept as written. Only cells with non-ASCII
+    characters are looked at, so long ASCII columns cost one vectorised scan."""
+    wide = (t.notna() & ~t.str.isascii().fillna(True)).to_numpy(dtype=bool)
+    if not wide.any():
+        return t
+    folded = _map_unique(t[wide], lambda v: unicodedata.normalize("NFKC", v).strip())
+    out = t.copy()
+    out[wide] = folded.astype("str")
+    return out
 
 
-def _number(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """Numbers from any column: (float values, bad mask, written-with-% mask)."""
+# A thousands separator must split the digits into groups of three: "1,250" and
+# "12,345.6" are numbers, "2,72" (a decimal comma?) and "1,2,3" are not.
+_GROUPED = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?%?$"
+
+
+@dataclass
+class _Numbers:
+    values: pd.Series      # float64, NaN where blank or unreadable
+    bad: np.ndarray        # cells that are not a number at all
+    percent: np.ndarray    # written with a % sign
+    problems: list         # (key, mask, detail(pos)): misplaced separators, infinities
+
+
+def _number(s: pd.Series) -> _Numbers:
+    """Numbers from any column, with the cells that only look like numbers set apart.
+
+    "2,72" (a decimal comma, or a separator in the wrong place) and "218 300" (two numbers,
+    or a space inside one) are problems, not 272 and 218300; "inf" and "nan" are problems,
+    not infinity and a blank.
+    """
     kind = _kind_of(s)
+    none = np.zeros(len(s), dtype=bool)
     if kind in ("numeric", "bool"):
         values = s.astype("float64")
-        return values, np.zeros(len(s), dtype=bool), np.zeros(len(s), dtype=bool)
-    t = _text(s)
-    # Thousands separators and spaces inside numbers ("1,250", "1 250") are harmless.
-    t = t.str.replace(r"[,，\s]", "", regex=True)
-    percent = t.str.contains(r"[%％]$", regex=True).fillna(False).to_numpy(dtype=bool)
-    t = t.str.replace(r"[%％]$", "", regex=True)
-    values = pd.to_numeric(t, errors="coerce").astype("float64")
-    bad = (t.notna() & values.isna()).to_numpy(dtype=bool)
-    return values, bad, percent
+        infinite = np.isinf(values.to_numpy())
+        return _Numbers(values.mask(infinite), none, none,
+                        [("infinite", infinite, lambda pos: f"{_show(s.iloc[pos])} is not a "
+                                                            "finite number")])
+    written = _text(s)
+    t = _nfkc(written)
+    percent = t.str.contains(r"%$", regex=True).fillna(False).to_numpy(dtype=bool)
+    t = t.str.replace(r"\s*%$", "", regex=True)
+    comma = t.str.contains(",", regex=False).fillna(False).to_numpy(dtype=bool)
+    misplaced = comma & ~t.str.match(_GROUPED).fillna(False).to_numpy(dtype=bool)
+    spaced = t.str.contains(r"\d\s+[\d.,+-]", regex=True).fillna(False).to_numpy(dtype=bool)
+    t = t.str.replace(",", "", regex=False)
+    values = pd.to_numeric(t.mask(misplaced | spaced), errors="coerce").astype("float64")
+    text_nan = t.str.fullmatch(r"[+-]?nan", case=False).fillna(False).to_numpy(dtype=bool)
+    infinite = np.isinf(values.to_numpy()) | text_nan
+    values = values.mask(infinite)
+    bad = (t.notna() & values.isna()).to_numpy(dtype=bool) & ~(misplaced | spaced | infinite)
+    problems = [
+        ("separator", misplaced,
+         lambda pos: f"{_show(written.iloc[pos])} has a comma out of place (a thousands "
+                     "separator splits digits in groups of three, as in 1,250); write the "
+                     "number without it, with a decimal point if one is meant (2.72)"),
+        ("two_numbers", spaced & ~misplaced,
+         lambda pos: f"{_show(written.iloc[pos])} holds two numbers, or a space inside a "
+                     "number; write one number per cell (thousands as 218,300 or 218300)"),
+        ("infinite", infinite & ~(misplaced | spaced),
+         lambda pos: f"{_show(written.iloc[pos])} is not a finite number"),
+    ]
+    return _Numbers(values, bad, percent, problems)
 
 
 def _parse_count(s: pd.Series) -> _Parsed:
-    values, bad, percent = _number(s)
+    numbers = _number(s)
+    values, bad = numbers.values, numbers.bad | numbers.percent
     raw = values.to_numpy()
-    bad = bad | percent
+    # Checked before any cast to int64: 1e20 or the int64 maximum would wrap around to
+    # a negative count (or a huge one) and pass every later check.
     with np.errstate(invalid="ignore"):
-        fraction = ~bad & ~np.isnan(raw) & (raw != np.floor(raw))
+        too_large = ~bad & ~np.isnan(raw) & (raw > schemas.MAX_COUNT)
+        fraction = ~bad & ~too_large & ~np.isnan(raw) & (raw != np.floor(raw))
         negative = ~bad & ~fraction & (raw < 0)
-    values = values.mask(bad | fraction | negative)
-    problems = [
+    values = values.mask(bad | too_large | fraction | negative)
+    problems = numbers.problems + [
+        ("too_large", too_large,
+         lambda pos: f"{_show(s.iloc[pos])} is too large for a count (at most "
+                     f"{schemas.MAX_COUNT:,}); check the cell"),
         ("fraction", fraction, lambda pos: f"expected a whole number, found {_show(raw[pos])}"),
         ("negative", negative, lambda pos: f"{_show(raw[pos])} is negative; a count must be 0 "
                                            "or more"),
@@ -509,14 +778,18 @@ def _parse_count(s: pd.Series) -> _Parsed:
 
 
 def _parse_number(s: pd.Series) -> _Parsed:
-    values, bad, percent = _number(s)
-    if percent.any():
-        values = values.where(~percent, values / 100)
-    return _Parsed(values, bad)
+    numbers = _number(s)
+    values = numbers.values
+    if numbers.percent.any():
+        values = values.where(~numbers.percent, values / 100)
+    parsed = _Parsed(values, numbers.bad, numbers.problems)
+    parsed.percent = numbers.percent
+    return parsed
 
 
 def _parse_rate(s: pd.Series, rows_label) -> _Parsed:
-    values, bad, percent = _number(s)
+    numbers = _number(s)
+    values, bad, percent = numbers.values, numbers.bad, numbers.percent
     raw = values.to_numpy()
     bare = ~percent & ~np.isnan(raw)
     with np.errstate(invalid="ignore"):
@@ -529,7 +802,7 @@ def _parse_rate(s: pd.Series, rows_label) -> _Parsed:
         outside = ~mixed & ~np.isnan(scaled) & ((scaled < 0) | (scaled > 1))
     example = int(np.flatnonzero(over_one)[0]) if percent_scale else 0
     values = pd.Series(np.where(mixed | outside, np.nan, scaled), index=s.index)
-    problems = [
+    problems = numbers.problems + [
         ("mixed", mixed,
          lambda pos: f"{_show(s.iloc[pos], False)} looks like a proportion, but other values in "
                      f"this column are percentages (e.g. {_show(s.iloc[example], False)} in "
@@ -572,8 +845,27 @@ _PERIOD_PATTERNS = [
 ]
 
 
+_DECIMAL_PERIOD = re.compile(r"^\d{4}\.\d{1,2}$")
+
+
+def _decimal_period(value) -> bool:
+    """A period written as a decimal number (2008.1, 2008.11): January or October?
+
+    Typed into a number cell, 2008.10 is stored as 2008.1, the same as January; read
+    either way, a month would silently move. Text cells like "2008.1" are refused too:
+    they usually come from such a column.
+    """
+    if isinstance(value, (float, np.floating)):
+        return not float(value).is_integer() and 1900 <= float(value) < 2101
+    if isinstance(value, str):
+        return bool(_DECIMAL_PERIOD.match(unicodedata.normalize("NFKC", value).strip()))
+    return False
+
+
 def _period_of(value) -> str | None:
     """One period value -> "YYYY-MM" / "YYYY-Qn" / "YYYY", or None if it cannot be read."""
+    if _decimal_period(value):
+        return None
     if isinstance(value, pd.Period):
         freq = value.freqstr[0]
         if freq == "M":
@@ -625,8 +917,14 @@ def _parse_period(s: pd.Series) -> _Parsed:
     source = s if _kind_of(s) != "string" else _text(s)
     mapped = _map_unique(source, _period_of)
     blank = _blank_mask(s).to_numpy()
-    bad = (mapped.isna().to_numpy() & ~blank)
-    return _Parsed(mapped.astype("str"), bad)
+    decimal = _map_unique(source, _decimal_period).fillna(False).to_numpy(dtype=bool)
+    bad = mapped.isna().to_numpy() & ~blank & ~decimal
+    problems = [("decimal", decimal,
+                 lambda pos: f"{_show(s.iloc[pos])} is ambiguous: written as a number, a month "
+                             "loses the trailing zero of October (2008.10 becomes 2008.1, the "
+                             "same as January); format the period column as text and write "
+                             "months like 2008-10")]
+    return _Parsed(mapped.astype("str"), bad, problems)
 
 
 _DATETIME_FORMATS = ("ISO8601", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
@@ -683,7 +981,7 @@ def _parse_datetime(s: pd.Series) -> _Parsed:
     if kind == "numeric":
         values = _excel_serial(s.astype("float64"))
     elif kind == "string":
-        values = _datetimes_from_text(_text(s))
+        values = _datetimes_from_text(_nfkc(_text(s)))
     else:  # cells from Excel or an object column: date cells, serial numbers and text mixed
         is_date = s.map(lambda v: isinstance(v, (_dt.date, np.datetime64))).astype(bool)
         is_num = s.map(lambda v: isinstance(v, (int, float, np.number))
@@ -695,7 +993,7 @@ def _parse_datetime(s: pd.Series) -> _Parsed:
             values[is_num] = _excel_serial(s[is_num].astype("float64"))
         rest = ~is_date & ~is_num
         if rest.any():
-            values[rest] = _datetimes_from_text(_text(s[rest]))
+            values[rest] = _datetimes_from_text(_nfkc(_text(s[rest])))
     bad = (values.isna() & ~_blank_mask(s)).to_numpy(dtype=bool)
     return _Parsed(values, bad)
 
@@ -714,7 +1012,7 @@ def _parse_network(s: pd.Series) -> _Parsed:
 
 
 _PARSERS = {
-    "text": _parse_text, "id": _parse_text, "count": _parse_count, "number": _parse_number,
+    "count": _parse_count, "number": _parse_number,
     "bool": _parse_bool, "period": _parse_period, "datetime": _parse_datetime,
     "network": _parse_network,
 }
@@ -729,6 +1027,8 @@ class _Validator:
         self.mapping: dict[str, str] = {}  # canonical -> header as written
         self.values: dict[str, pd.Series] = {}
         self.invalid: dict[str, np.ndarray] = {}  # cells already reported, per column
+        self.percent: dict[str, np.ndarray] = {}  # number cells written with a % sign
+        self.subtotal = np.zeros(len(src.frame), dtype=bool)  # unlabelled pivot subtotals
 
     def name_of(self, canonical: str) -> str:
         """'满意数/satisfied' for a column as written in the file (or the label if absent)."""
@@ -741,14 +1041,19 @@ class _Validator:
         return f"{header}/{canonical}"
 
     def run(self) -> pd.DataFrame:
+        for problem in self.src.problems:
+            self.problems.file(problem)
         self.match_headers()
         per_response = (self.schema.kind == "survey" and "satisfied" in self.mapping
                         and "responses" not in self.mapping)
+        self.find_subtotals()
         for col in self.schema.columns:
             if col.name in self.mapping:
                 self.convert(col, per_response)
+        self.report_subtotals()
         self.check_rows(per_response)
         self.check_unique()
+        self.check_groups(per_response)
         if self.problems.count:
             n = self.problems.count
             summary = (f"{self.src.name} is not valid {self.schema.kind} data: {n:,} "
@@ -784,6 +1089,60 @@ class _Validator:
                                f" + 满意数/satisfied, 0/1 per response, or a rate); the file has "
                                f"columns: {have}")
 
+    def text_of(self, header: str) -> pd.Series:
+        """A column as stripped text (read once: key columns were read for total rows)."""
+        if header not in self.src.texts:
+            self.src.texts[header] = _text(self.src.frame[header])
+        return self.src.texts[header]
+
+    def find_subtotals(self):
+        """Rows with figures but blank key cells: the subtotals of a pivot-table layout.
+
+        An Excel pivot table writes a branch's subtotal as "潮安 | (blank hall) | 700" and
+        the grand total with every key blank. A row is taken for one when its filled key
+        cells are those of complete rows elsewhere in the file (or it has none), so that
+        it adds up those rows; it is reported as what it most likely is, rather than as a
+        blank cell to fill in.
+        """
+        frame = self.src.frame
+        figures = [self.mapping[c.name] for c in self.schema.columns
+                   if c.name in self.mapping and c.type in ("count", "number", "rate")]
+        keys = [self.mapping[c.name] for c in self.schema.columns
+                if c.name in self.schema.keys and c.name in self.mapping and not c.nullable]
+        if not figures or not keys:
+            return
+        texts = pd.DataFrame({h: self.text_of(h) for h in keys})
+        blank = texts.isna().to_numpy()
+        has_figure = np.zeros(len(frame), dtype=bool)
+        for header in figures:
+            has_figure |= ~_blank_mask(frame[header]).to_numpy(dtype=bool)
+        candidates = blank.any(axis=1) & has_figure
+        if not candidates.any():
+            return
+        complete = ~blank.any(axis=1)
+        subtotal = candidates & blank.all(axis=1)
+        for pattern in np.unique(blank[candidates & ~subtotal], axis=0):
+            filled = [h for h, b in zip(keys, pattern) if not b]
+            rows = candidates & (blank == pattern).all(axis=1)
+            known = pd.MultiIndex.from_frame(texts.loc[complete, filled])
+            subtotal |= rows & pd.MultiIndex.from_frame(texts[filled]).isin(known)
+        self.subtotal = subtotal
+        self.subtotal_keys = keys
+
+    def report_subtotals(self):
+        if not self.subtotal.any():
+            return
+        frame = self.src.frame
+
+        def detail(pos):
+            blank = [self.name_of(schemas.match_header(h, self.schema.kind))
+                     for h in self.subtotal_keys if _blank_mask(frame[h].iloc[[pos]]).iloc[0]]
+            return (f"{', '.join(blank)} blank in a row with figures: a subtotal or total row "
+                    "of a pivot table? Delete total rows (they would be counted twice); "
+                    f"otherwise fill in {' and '.join(blank)}")
+
+        self.problems.rows("subtotal", self.subtotal, detail)
+
     def convert(self, col: schemas.Column, per_response: bool):
         s = self.src.frame[self.mapping[col.name]]
         if isinstance(s.dtype, pd.CategoricalDtype):  # Parquet dictionary columns
@@ -798,6 +1157,9 @@ class _Validator:
         elif col.type == "rate":
             parsed = _parse_rate(s, self.problems.rows_label)
             expected, nullable = _EXPECTED["rate"], col.nullable
+        elif col.type in ("text", "id"):
+            parsed = _Parsed(self.text_of(self.mapping[col.name]), np.zeros(len(s), dtype=bool))
+            expected, nullable = _EXPECTED[col.type], col.nullable
         else:
             parsed = _PARSERS[col.type](s)
             expected, nullable = _EXPECTED[col.type], col.nullable
@@ -809,10 +1171,13 @@ class _Validator:
             invalid |= np.asarray(mask, dtype=bool)
         if not nullable:
             blank = parsed.values.isna().to_numpy(dtype=bool) & ~invalid
-            self.problems.cells("blank", where, blank, lambda pos: f"blank, expected {expected}")
+            shown = blank & ~self.subtotal if col.name in self.schema.keys else blank
+            self.problems.cells("blank", where, shown, lambda pos: f"blank, expected {expected}")
             invalid |= blank
         self.values[col.name] = parsed.values
         self.invalid[col.name] = invalid
+        if parsed.percent is not None and parsed.percent.any():
+            self.percent[col.name] = parsed.percent & ~invalid
 
     def check_rows(self, per_response: bool):
         """Rules across columns (survey counts and rates)."""
@@ -864,14 +1229,27 @@ class _Validator:
                         f"{cell('satisfied', pos)}/{cell('responses', pos)} = "
                         f"{computed[pos] * 100:.1f}%")
 
-    def check_unique(self):
-        keys = self.schema.unique
+    def check_groups(self, per_response: bool):
+        """Rows of counts per group must not repeat their keys (a copy would be added)."""
+        if not self.schema.unique_groups or per_response:
+            return
+        if self.schema.kind == "causes" and "count" not in self.mapping:
+            return  # one row per vote or mention: repeats are the data
+        keys = tuple(k for k in self.schema.keys if k in self.values)
+        if keys and keys != tuple(self.schema.unique):
+            self.check_unique(keys, row_level=True)
+
+    def check_unique(self, keys=None, row_level: bool = False):
+        keys = self.schema.unique if keys is None else keys
         if not keys or any(k not in self.values for k in keys):
             return
         valid = ~np.logical_or.reduce([self.invalid[k] for k in keys])
         for k in keys:
-            valid &= self.values[k].notna().to_numpy()
-        frame = pd.DataFrame({k: self.values[k] for k in keys})
+            if not self.schema.column(k).nullable:
+                valid &= self.values[k].notna().to_numpy()
+        # a blank optional key (no subcause) is a value of its own, not a wildcard
+        frame = pd.DataFrame({k: self.values[k].fillna("") if self.schema.column(k).nullable
+                              else self.values[k] for k in keys})
         if len(keys) == 1:
             dup = _duplicated(frame[keys[0]]) & valid
         else:
@@ -893,10 +1271,15 @@ class _Validator:
         what = "ticket" if keys == ("ticket_id",) else "the combination"
         groups = []
         for rows in by_key.values():
-            value = " / ".join(str(self.values[k].iloc[rows[0]]) for k in keys)
-            groups.append((rows, f"{what} {value!r} appears {len(rows):,} times; each must "
-                                 "appear only once"))
-        self.problems.repeated(where, groups, int(codes.max()) + 1 - len(by_key))
+            value = " / ".join(str(frame[k].iloc[rows[0]]) or "(blank)" for k in keys)
+            if row_level:
+                text = (f"{what} {value!r} appears {len(rows):,} times; rows of counts are "
+                        "added up, so a repeated row counts twice: keep one")
+            else:
+                text = f"{what} {value!r} appears {len(rows):,} times; each must appear only once"
+            groups.append((rows, text))
+        self.problems.repeated(where, groups, int(codes.max()) + 1 - len(by_key),
+                               rows=dup if row_level else None)
 
     def assemble(self, per_response: bool) -> pd.DataFrame:
         out: dict[str, pd.Series] = {}
@@ -914,6 +1297,15 @@ class _Validator:
         result = pd.DataFrame(out, index=self.src.frame.index)
         if self.src.index is not None:
             result.index = self.src.index
+        if self.src.totals:
+            result.attrs["total_rows"] = list(self.src.totals)
+        if self.percent:
+            result.attrs["written_as_percent"] = {
+                name: {result.index[pos]: mask_text(
+                    f"{self.src.name} {self.src.label(pos)}, column {self.name_of(name)}: "
+                    f"{_show(self.src.frame[self.mapping[name]].iloc[pos])}")
+                    for pos in np.flatnonzero(mask)}
+                for name, mask in self.percent.items()}
         return result
 
     def _final(self, col: schemas.Column, values: pd.Series) -> pd.Series:
@@ -1000,7 +1392,8 @@ def _load_for_branch(src: _Source, kind: str, branch: str, error: DataError) -> 
         raise error
     keep = ~error.bad_rows
     subset = _Source(src.name, src.frame[keep].reset_index(drop=True), np.asarray(src.rows)[keep],
-                     src.row_word, None if src.index is None else src.index[keep])
+                     src.row_word, None if src.index is None else src.index[keep],
+                     problems=src.problems, totals=src.totals)
     result = _Validator(subset, schemas.SCHEMAS[kind]).run()
     result.attrs["excluded_problems"] = list(error.problems)
     result.attrs["excluded_rows"] = int(error.bad_rows.sum())
@@ -1038,7 +1431,8 @@ def load(source, kind: str, *, sheet=None, branch=None) -> pd.DataFrame:
         timestamps naive datetime64[ns]; ``network`` one of product/channel/support.
         survey always has ``responses``, ``satisfied`` and ``rate`` (see the module
         docstring for the three survey forms). Files get a fresh 0..n-1 index; a
-        DataFrame keeps its own.
+        DataFrame keeps its own. ``attrs["total_rows"]`` lists the total rows left out
+        (one note each, naming the file, row and label), if any.
 
     Raises
     ------
@@ -1065,7 +1459,7 @@ def load(source, kind: str, *, sheet=None, branch=None) -> pd.DataFrame:
     if not isinstance(kind, str) or kind not in schemas.SCHEMAS:
         text = f"kind must be one of {', '.join(map(repr, schemas.KINDS))}; got {kind!r}"
         raise UnknownKindError(text, [text])
-    src = _read(source, kind, sheet)
+    src = _set_aside_totals(_read(source, kind, sheet), schemas.SCHEMAS[kind])
     try:
         return _Validator(src, schemas.SCHEMAS[kind]).run()
     except DataError as error:
@@ -1175,6 +1569,9 @@ def find_branches(data_dir) -> list[str]:
                 continue
             values = src.frame[header]
         for value in values.dropna().astype(str).str.strip().unique():
+            # a benchmark unit (全省 in the scores) or a total row is not a branch
+            if schemas.is_total_label(value, regions=True) or value in schemas.REGION_WORDS:
+                continue
             if value and value not in branches:
                 branches.append(value)
     return branches

@@ -714,7 +714,7 @@ class Scorecard:
     # ---------------------------------------------------------------- construction
     @classmethod
     def from_yaml(cls, path) -> Scorecard:
-        """Load and validate a scorecard from a YAML file (``yaml.safe_load``).
+        """Load and validate a scorecard from a YAML file (no anchors or aliases).
 
         Parameters
         ----------
@@ -728,7 +728,8 @@ class Scorecard:
         Raises
         ------
         ConfigError
-            The file is missing or not valid YAML, or the scorecard is invalid: unknown
+            The file is missing, not valid YAML or uses YAML anchors/aliases, or the
+            scorecard is invalid: unknown
             rule (the message lists the rules), negative points, items not adding up to
             the stated total without a declared gap, weights not summing to 1, missing
             fields, bad direction... Every problem is listed, each naming the file, the
@@ -740,13 +741,15 @@ class Scorecard:
         """
         import yaml
 
+        from cxeval._io import load_yaml
+
         path = os.fspath(path)
         name = os.path.basename(path)
         if not os.path.exists(path):
             raise ConfigError(f"{path}: scorecard file not found")
         try:
             with open(path, encoding="utf-8") as fh:
-                config = yaml.safe_load(fh)
+                config = load_yaml(fh, name)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -1312,7 +1315,9 @@ class Scorecard:
         DataError
             A required column is missing (the message lists the columns there), a unit has
             two values for the same item and period, a single-period item has values for
-            several periods, or a value is impossible for its rule (a negative count).
+            several periods, a value is impossible for its rule (a negative count), or a
+            value of an item that is not a rate was written as a percentage ("77.5%" in
+            a file loaded with ``cxeval.data.load``).
 
         Examples
         --------
@@ -1323,7 +1328,7 @@ class Scorecard:
         df = _check_scores(scores)
         lookup: dict[tuple, float] = {}
         by_unit_item: dict[tuple, list] = {}
-        problems = []
+        problems = self._percent_on_numbers(scores, df)
         for unit, period, item, value in df.itertuples(index=False, name=None):
             key = (unit, item, period)
             if key in lookup:
@@ -1380,6 +1385,28 @@ class Scorecard:
             out[col] = out[col].astype(float)
         out["missing"] = out["missing"].astype(bool)
         return out
+
+    def _percent_on_numbers(self, scores, df: pd.DataFrame) -> list[str]:
+        """Values written with % for items that take a plain number.
+
+        ``cxeval.data.load`` reads "77.5%" as 0.775 and lists such cells in
+        ``attrs["written_as_percent"]``; on a 20-point item that silently scores 0.775
+        points instead of failing, so it is a problem unless the item is a rate
+        (``format: percent``).
+        """
+        written = (getattr(scores, "attrs", None) or {}).get("written_as_percent", {}).get("value")
+        if not written:
+            return []
+        formats = {it.id: it.value_format for it in self.items}
+        problems = []
+        for label, where in written.items():
+            for item_id in df.loc[df.index == label, "item"]:
+                if formats.get(item_id, "percent") != "percent":
+                    problems.append(
+                        f"{where} is a percentage, but item {item_id} takes a plain number "
+                        f"(read as {_num(df.loc[df.index == label, 'value'].iloc[0])}); write the "
+                        "value without %, or give the item 'format: percent' if it is a rate")
+        return problems
 
     def _score_one(self, item, unit, period, value, slot_max, lookup, lang, problems) -> dict:
         percent = item.value_format == "percent"

@@ -128,6 +128,8 @@ class Plan:
 def _yaml(path: Path):
     import yaml
 
+    from cxeval._io import load_yaml
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -135,7 +137,7 @@ def _yaml(path: Path):
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"plan file {path} cannot be read: {err}") from None
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text, str(path))   # refuses anchors and aliases, as every config
     except yaml.YAMLError as err:
         raise ConfigError(f"plan file {path} is not valid YAML: {err}") from None
 

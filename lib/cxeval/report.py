@@ -4,6 +4,15 @@ Analysis modules return raw numbers; everything a reader sees is formatted here,
 that 0.95312 shows as ``95.3%`` and a difference of 0.031 as ``+3.1 pp`` in every
 report. Notebooks call :func:`headline`, :func:`table` and :func:`note`; the batch
 reads the numbers a notebook stores with :func:`record`.
+
+Personal data and spreadsheet formulas
+--------------------------------------
+One masking policy, :func:`mask_text`, covers every text that leaves cxeval: the HTML and
+notebooks (:func:`table`, :func:`note`, :func:`headline`, :func:`excluded_note`), the
+results sidecar and the Excel export built from it (:func:`record`, :func:`record_table`),
+CSV and Excel files (:func:`safe_table`), and problem messages that quote a cell
+(:mod:`cxeval.data`). Text written to a spreadsheet is also neutralised
+(:func:`neutralise_formula`), so a hall called ``=HYPERLINK(...)`` stays text.
 """
 
 from __future__ import annotations
@@ -18,7 +27,8 @@ from typing import Any
 
 __all__ = [
     "fmt_pct", "fmt_pp", "fmt_num", "fmt_int", "fmt_p", "fmt_duration", "tr",
-    "mask_id", "mask_text", "headline", "note", "excluded_note", "table", "record", "record_table", "HTML",
+    "mask_id", "mask_text", "neutralise_formula", "safe_table", "headline", "note",
+    "excluded_note", "table", "record", "record_table", "HTML",
 ]
 
 
@@ -92,7 +102,55 @@ def tr(zh: str, en: str, lang: str = "zh") -> str:
 
 
 # --------------------------------------------------------------------------- privacy
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# Full-width digits, letters and signs, dashes and wide spaces as people type them, folded
+# one character for one: a match in the folded text maps back onto the original.
+_FOLD = str.maketrans({
+    **{chr(0xFF10 + i): str(i) for i in range(10)},
+    **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+    **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+    "＋": "+", "－": "-", "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-",
+    "（": "(", "）": ")", "＠": "@", "．": ".", "＿": "_",
+    "\u3000": " ", "\xa0": " ", "\u2009": " ", "\u202f": " ",
+})
+_SEP = r"(?:\s?-\s?|[ .])?"  # between digit groups: "138 1234 5678", "138-1234-5678"
+_PERSONAL = re.compile(
+    # e-mail: the name is masked, the domain kept
+    r"(?P<email>(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+"
+    r"(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+    # resident ID card: 18 characters (6-digit region, birth date, 3 digits, check digit or
+    # X) or the old 15 digits (2-digit year); groups may be spaced
+    r"|(?P<idcard>(?<![0-9A-Za-z])[1-9]\d{5}[ -]?(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
+    r"(?:0[1-9]|[12]\d|3[01])[ -]?\d{3}[0-9Xx](?![0-9A-Za-z])"
+    r"|(?<![0-9A-Za-z])[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9A-Za-z]))"
+    # mobile: 1[3-9]x xxxx xxxx, spaced or dashed, after +86 / 0086 / 86 / (+86) or alone
+    rf"|(?<![0-9])(?:(?:\+|00)\s?86{_SEP}|\(\s?\+?86\s?\)\s?|86{_SEP})?"
+    rf"(?P<mobile>1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}})(?![0-9])"
+    # landline: area code 0xx(x) (or +86 and the code without its 0), then 7-8 digits
+    rf"|(?<![0-9])(?:\(0\d{{2,3}}\)|0\d{{2,3}}|(?:\+|00)\s?86{_SEP}\(?[1-9]\d{{1,2}}\)?)"
+    rf"{_SEP}(?P<landline>\d{{3,4}}{_SEP}\d{{4}})(?![0-9])"
+)
+
+
+def _mask_digits(text: str, keep_start: int, keep_end: int) -> str:
+    """Replace the digits (and an ID card's X) of ``text`` by ``*``, keeping the first
+    ``keep_start`` and the last ``keep_end``; separators stay where they were."""
+    folded = text.translate(_FOLD)
+    places = [i for i, c in enumerate(folded) if c.isdigit() or c in "Xx"]
+    hidden = set(places[keep_start:len(places) - keep_end])
+    return "".join("*" if i in hidden else c for i, c in enumerate(text))
+
+
+def _masked(match: re.Match, text: str) -> str:
+    whole = text[match.start():match.end()]
+    kind = match.lastgroup
+    if kind == "email":
+        at = whole.translate(_FOLD).index("@")
+        return whole[:1] + "***" + whole[at:]
+    if kind == "idcard":
+        return _mask_digits(whole, 3, 4)
+    start, end = match.span(kind)  # keep the country or area code in front
+    digits = _mask_digits(text[start:end], 3 if kind == "mobile" else 0, 4)
+    return text[match.start():start] + digits
 
 
 def mask_id(value) -> str:
@@ -112,10 +170,89 @@ def mask_id(value) -> str:
 
 
 def mask_text(text) -> str:
-    """Mask every mobile number (11 digits starting 13–19) inside free text."""
+    """Mask personal data inside free text: the one masking policy of every output.
+
+    Masked, in every common written form (spaces, dashes, full-width digits):
+
+    - mobile numbers, with or without +86 / 0086 / 86: ``138 1234 5678`` ->
+      ``138 **** 5678``, ``+86-138-1234-5678`` -> ``+86-138-****-5678``;
+    - landlines with an area code: ``020-87654321`` -> ``020-****4321``,
+      ``(0755)1234567`` -> ``(0755)***4567``;
+    - resident ID cards (18 characters, the last may be X; or the old 15 digits):
+      ``11010519491231002X`` -> ``110***********002X``;
+    - e-mail addresses: ``zhang.san@example.com`` -> ``z***@example.com``.
+
+    Numbers that are none of these (amounts, ticket numbers, dates) are left alone.
+    Already masked text is unchanged.
+
+    Examples
+    --------
+    >>> mask_text("客户13812341234来电，另留 020-87654321")
+    '客户138****1234来电，另留 020-****4321'
+    """
     if _missing(text):
         return ""
-    return _PHONE.sub(lambda m: m.group(1) + "****" + m.group(3), str(text))
+    text = str(text)
+    folded = text.translate(_FOLD)
+    out, last = [], 0
+    for match in _PERSONAL.finditer(folded):
+        out.append(text[last:match.start()])
+        out.append(_masked(match, text))
+        last = match.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _mask_cells(values):
+    """A column with :func:`mask_text` applied to its text cells (numbers, blanks kept)."""
+    if values.dtype != object and not str(values.dtype).startswith(("str", "string")):
+        return values
+    return values.map(lambda v: mask_text(v) if isinstance(v, str) else v)
+
+
+# --------------------------------------------------------------------------- spreadsheets
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def neutralise_formula(value):
+    """Keep a spreadsheet from running a text cell as a formula.
+
+    Excel, LibreOffice and Google Sheets run a cell that starts with ``=``, ``+``, ``-``
+    or ``@`` (and may after a tab or a line break) as a formula: a hall named
+    ``=HYPERLINK("http://...")`` or ``+cmd|' /C calc'!A0`` would become a live link or
+    command in an exported workbook. As the OWASP guidance on CSV injection advises, such
+    text gets a leading ``'`` and is shown as written. Numbers, and text that is only a
+    number (``-5``, ``+3.1%``), are returned unchanged.
+
+    Examples
+    --------
+    >>> neutralise_formula("=1+1"), neutralise_formula("@SUM(A1)"), neutralise_formula(-5)
+    ("'=1+1", "'@SUM(A1)", -5)
+    """
+    if not isinstance(value, str) or not value.lstrip(" ").startswith(_FORMULA_START):
+        return value
+    if _NUMBER_TEXT.fullmatch(value.strip()):
+        return value
+    return "'" + value
+
+
+def safe_table(df):
+    """A copy of ``df`` fit to write to a spreadsheet (Excel or CSV).
+
+    Every text cell, and every column name, is masked (:func:`mask_text`) and neutralised
+    (:func:`neutralise_formula`); numbers stay numbers, so they remain numeric cells.
+    """
+    data = df.copy()
+    for col in data.columns:
+        masked = _mask_cells(data[col])
+        if masked is not data[col]:
+            data[col] = masked.map(neutralise_formula)
+    data.columns = [neutralise_formula(mask_text(c)) if isinstance(c, str) else c
+                    for c in data.columns]
+    return data
 
 
 # --------------------------------------------------------------------------- display
@@ -161,20 +298,20 @@ def headline(cards: Iterable[Mapping[str, Any]], *, sentence: str | None = None)
             raise ValueError(f"card status must be 'good', 'bad', 'warn' or empty, got {status!r}")
         detail = card.get("detail")
         parts.append(
-            f'<div class="cx-card {status}"><div class="l">{html.escape(str(card["label"]))}</div>'
-            f'<div class="v">{html.escape(str(card["value"]))}</div>'
-            + (f'<div class="l">{html.escape(str(detail))}</div>' if detail else "")
+            f'<div class="cx-card {status}"><div class="l">{html.escape(mask_text(card["label"]))}</div>'
+            f'<div class="v">{html.escape(mask_text(card["value"]))}</div>'
+            + (f'<div class="l">{html.escape(mask_text(detail))}</div>' if detail else "")
             + "</div>"
         )
     parts.append("</div>")
     if sentence:
-        parts.append(f'<p class="cx-note">{html.escape(sentence)}</p>')
+        parts.append(f'<p class="cx-note">{html.escape(mask_text(sentence))}</p>')
     return HTML("".join(parts))
 
 
 def note(text: str) -> HTML:
     """A plain-language reading of a chart or table, as an escaped paragraph."""
-    return HTML(_CARD_CSS + f'<p class="cx-note">{html.escape(str(text))}</p>')
+    return HTML(_CARD_CSS + f'<p class="cx-note">{html.escape(mask_text(text))}</p>')
 
 
 def settings_note(settings: Iterable[Mapping[str, Any]], *, lang: str = "zh") -> HTML:
@@ -216,26 +353,38 @@ def settings_note(settings: Iterable[Mapping[str, Any]], *, lang: str = "zh") ->
 
 
 def excluded_note(*frames, lang: str = "zh") -> HTML:
-    """A warning naming the rows of other branches set aside as invalid, or nothing.
+    """A warning naming the rows left out of the figures, or nothing.
 
-    :func:`cxeval.data.load` with ``branch=`` loads a file whose problems all lie in
-    other branches' rows without those rows; the reader must know the comparison figures
-    leave them out. Frames that are None or excluded nothing add nothing.
+    Two kinds of rows are left out by :func:`cxeval.data.load`: total and subtotal rows
+    (小计, 合计, 全省平均 ...: ``attrs["total_rows"]``), which would be counted twice, and,
+    with ``branch=``, other branches' rows with problems (``attrs["excluded_problems"]``).
+    The reader must know the figures leave them out. Frames that are None or left out
+    nothing add nothing.
     """
     problems: list[str] = []
+    totals: list[str] = []
     rows = 0
     for frame in frames:
         if frame is None:
             continue
         rows += int(frame.attrs.get("excluded_rows", 0))
         problems.extend(frame.attrs.get("excluded_problems", []))
-    if not rows:
+        totals.extend(frame.attrs.get("total_rows", []))
+    parts = []
+    if totals:
+        shown = "; ".join(totals[:3]) + (" …" if len(totals) > 3 else "")
+        parts.append(tr(f"注意：输入文件中有 {len(totals):,} 个合计/小计行，未计入任何数字（{shown}）。",
+                        f"Note: {len(totals):,} total or subtotal rows of the input files are left "
+                        f"out and not counted ({shown}).", lang))
+    if rows:
+        shown = "; ".join(problems[:3]) + (" …" if len(problems) > 3 else "")
+        parts.append(tr(f"注意：其他分公司有 {rows:,} 行数据有误，已从比较中剔除（{shown}）。请修正后重新运行。",
+                        f"Note: {rows:,} rows of other branches have errors and are left out of the "
+                        f"comparisons ({shown}). Fix them and run again.", lang))
+    if not parts:
         return HTML("")
-    shown = "; ".join(problems[:3]) + (" …" if len(problems) > 3 else "")
-    text = tr(f"注意：其他分公司有 {rows:,} 行数据有误，已从比较中剔除（{shown}）。请修正后重新运行。",
-              f"Note: {rows:,} rows of other branches have errors and are left out of the comparisons "
-              f"({shown}). Fix them and run again.", lang)
-    return HTML(_CARD_CSS + f'<p class="cx-note" style="border-left-color:#e0a100">{html.escape(text)}</p>')
+    return HTML(_CARD_CSS + "".join(f'<p class="cx-note" style="border-left-color:#e0a100">'
+                                    f'{html.escape(mask_text(text))}</p>' for text in parts))
 
 
 def table(df, *, formats: Mapping[str, Any] | None = None, labels: Mapping[str, str] | None = None,
@@ -267,6 +416,8 @@ def table(df, *, formats: Mapping[str, Any] | None = None, labels: Mapping[str, 
     for col in mask:
         if col in data.columns:
             data[col] = data[col].map(mask_id)
+    for col in data.columns:
+        data[col] = _mask_cells(data[col])
     fmt = {}
     for col, f in (formats or {}).items():
         if col not in data.columns:
@@ -309,9 +460,11 @@ def _jsonable(value):
             pass
     if isinstance(value, float) and math.isnan(value):
         return None
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, str):
+        return mask_text(value)
+    if value is None or isinstance(value, (int, float, bool)):
         return value
-    return str(value)
+    return mask_text(str(value))
 
 
 def record(path: str | os.PathLike | None, **values) -> dict:

@@ -120,11 +120,13 @@ def _wrap(text: str, width: int) -> str:
 
     :func:`cxeval.plots.wrap_label` cuts every ``width`` characters, which can leave one
     character alone on the last line ("...难维\n持"); a cause reads better in two
-    balanced halves, split at its comma when there is one near the middle.
+    balanced halves, split at its comma when there is one near the middle. The result is
+    drawn as plain text (:func:`cxeval.plots.plain_label`).
     """
-    from cxeval.plots import wrap_label
+    from cxeval.plots import plain_label, wrap_label
+    from cxeval.report import mask_text
 
-    text = str(text).strip()
+    text = mask_text(text).strip()  # before cutting: a phone number split in two is unmasked
     if " " in text or len(text) <= width:
         return wrap_label(text, width)
     lines = []
@@ -139,7 +141,7 @@ def _wrap(text: str, width: int) -> str:
         rest = rest[cut:]
         n_lines -= 1
     lines.append(rest)
-    return "\n".join(line for line in lines if line)
+    return plain_label("\n".join(line for line in lines if line))
 
 
 def _fishbone_items(causes: pd.DataFrame, lang: str, wrap: int, highlight: set[str]) -> list[dict]:
@@ -253,7 +255,7 @@ def fishbone(causes: pd.DataFrame, *, effect: str, ax=None, lang: str = "zh",
     from matplotlib.patches import FancyArrowPatch
 
     from cxeval import report
-    from cxeval.plots import PALETTE
+    from cxeval.plots import PALETTE, plain_label
 
     report.tr("", "", lang)  # validates lang
     causes = _check_causes(causes)
@@ -281,7 +283,7 @@ def fishbone(causes: pd.DataFrame, *, effect: str, ax=None, lang: str = "zh",
                           color="white", bbox=dict(boxstyle=f"round,pad={_BOX_PAD}",
                                                    fc=PALETTE["primary"], ec="none"))
     for bone in bones:
-        bone["label"] = ax.text(0, 0, bone["name"], ha="center", va="center", color=dark,
+        bone["label"] = ax.text(0, 0, plain_label(bone["name"]), ha="center", va="center", color=dark,
                                 bbox=dict(boxstyle=f"round,pad={_BOX_PAD}", fc=PALETTE["band"], ec="none"))
         for item in bone["items"]:
             item["artist"] = ax.text(0, 0, item["text"], ha="right", va="center",

@@ -662,8 +662,10 @@ def _categories() -> list[tuple[str, str]]:
     """(Chinese sub-item, network) pairs from data/configs/categories.yaml, in file order."""
     import yaml
 
+    from cxeval._io import load_yaml
+
     try:
-        config = yaml.safe_load(_CATEGORIES_YAML.read_text(encoding="utf-8"))
+        config = load_yaml(_CATEGORIES_YAML.read_text(encoding="utf-8"), str(_CATEGORIES_YAML))
         pairs = [(str(c["zh"]), str(c["network"])) for c in config["categories"]]
     except (OSError, yaml.YAMLError, KeyError, TypeError) as err:
         raise ConfigError(f"{_CATEGORIES_YAML}: cannot read the complaint categories ({err})") from err

@@ -39,6 +39,15 @@ Column types (``Column.type``):
 ``datetime``  a date and time, naive local time.
 ``network``   one of the three networks (三网): ``product``, ``channel``, ``support``
               (Chinese names accepted, see :data:`NETWORKS`).
+
+Counts are at most :data:`MAX_COUNT`.
+
+Total rows: Excel exports often carry rows that add up other rows (小计, 合计, 总计, 全省平均,
+"Grand Total"). A row is a total row when one of its key cells (``Schema.keys``: the
+columns that name what a row is about, such as branch, hall, period or cause) holds a
+total label (:func:`is_total_label`); :func:`cxeval.data.load` leaves such rows out and
+says so. Rows of counts per group (``Schema.unique_groups``) must not repeat a combination
+of keys: a copied row would be added twice.
 """
 
 from __future__ import annotations
@@ -48,8 +57,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 __all__ = [
-    "Column", "Schema", "SCHEMAS", "KINDS", "TYPES", "NETWORKS", "TRUE_WORDS", "FALSE_WORDS", "ALL_BRANCHES",
-    "schema", "label", "normalize_header", "match_header",
+    "Column", "Schema", "SCHEMAS", "KINDS", "TYPES", "NETWORKS", "TRUE_WORDS", "FALSE_WORDS",
+    "MAX_COUNT", "TOTAL_WORDS", "AVERAGE_WORDS", "REGION_WORDS", "TOTAL_WORDS_EN", "ALL_BRANCHES",
+    "schema", "label", "normalize_header", "match_header", "is_total_label",
 ]
 
 #: Column types a :class:`Column` can have (see the module docstring).
@@ -65,6 +75,79 @@ NETWORKS = {
     "channel": ("channel", "营销渠道质量", "营销渠道", "渠道质量", "渠道"),
     "support": ("support", "服务支撑质量", "服务支撑", "支撑质量", "支撑", "服务"),
 }
+
+
+#: The largest count accepted (a trillion): far above any survey, ticket or subscriber
+#: count, far below where float64 stops holding whole numbers exactly (2**53) or int64
+#: overflows, so 1e20 or a stray int64 maximum is reported instead of wrapping around.
+MAX_COUNT = 10 ** 12
+
+#: Labels of total and subtotal rows. A key cell that is one of these, starts with one
+#: (followed by nothing, a number, a space or punctuation: "合计：", "小计(1月)") or ends
+#: with one ("潮安 汇总", "潮安小计") marks a total row.
+TOTAL_WORDS = ("合计", "小计", "总计", "汇总", "共计", "总合计")
+#: Labels of average or overall rows: only the whole cell ("平均") or a region word and
+#: one of these ("全省平均") marks a total row ("平均等待时间过长" is a cause).
+AVERAGE_WORDS = ("平均", "平均值", "均值", "总体", "整体", "累计", "全部")
+#: Regions that stand for all branches. Alone in a key cell they mark a total row in the
+#: kinds whose rows add up (survey, tickets, ...), but not in ``scores``, where a unit
+#: such as 全省 is a province-wide benchmark (``benchmark_unit`` in campaign_2010.yaml).
+REGION_WORDS = ("全省", "全市", "全区", "全县", "全网", "全国", "全公司", "全行业")
+#: English labels of total rows: the whole cell, or "Total"/"Subtotal"/"Grand total"
+#: first (followed by punctuation or a number) or last ("Chaoan Total").
+TOTAL_WORDS_EN = ("total", "subtotal", "sub-total", "sub total", "grand total", "sum", "all",
+                  "average", "avg", "mean", "overall", "totals")
+
+_SPACES = re.compile(r"\s+")
+_TOTAL_ZH = "|".join(map(re.escape, TOTAL_WORDS))
+_TOTAL_START = re.compile(rf"^(?:{_TOTAL_ZH})(?:$|[\d\s:：(（\[【\-–—,，、])")
+_TOTAL_END = re.compile(rf"(?:{_TOTAL_ZH})$")
+_TOTAL_EN = r"(?:grand\s*total|sub[\s-]*total|totals?)"
+_TOTAL_EN_START = re.compile(rf"^{_TOTAL_EN}\s*(?:$|[\d:(\[\-–—,].*)")
+_TOTAL_EN_END = re.compile(rf"(?:^|[\s\-–—:(])(?:{_TOTAL_EN})$")
+_TRIM = " \t:：.。,，;；-–—*()（）[]【】"
+#: Any of these inside a cell makes it worth a closer look (a fast first pass on long files).
+TOTAL_HINT = "|".join(map(re.escape, (*TOTAL_WORDS, *AVERAGE_WORDS, *REGION_WORDS))) \
+    + r"|(?i:total|sum|all|average|avg|mean|overall)"
+
+
+def is_total_label(text, *, regions: bool = True) -> bool:
+    """True if a key cell labels a total, subtotal or average row.
+
+    Parameters
+    ----------
+    text : str
+        A cell of a key column (branch, hall, period, unit, cause ...).
+    regions : bool
+        Whether a region word alone ("全省") marks a total row (False for ``scores``,
+        where it is a benchmark unit).
+
+    Examples
+    --------
+    >>> [is_total_label(t) for t in ("小计", "合计：", "潮安 汇总", "全省平均", "Grand Total")]
+    [True, True, True, True, True]
+    >>> [is_total_label(t) for t in ("庵埠", "合计金额有误", "平均等待时间过长", "Totally")]
+    [False, False, False, False]
+    >>> is_total_label("全省"), is_total_label("全省", regions=False)
+    (True, False)
+    """
+    if not isinstance(text, str):
+        return False
+    folded = unicodedata.normalize("NFKC", text).strip().lower()
+    spaced = _SPACES.sub(" ", folded).strip(_TRIM)
+    compact = spaced.replace(" ", "")
+    if not compact:
+        return False
+    if compact in TOTAL_WORDS or compact in AVERAGE_WORDS or spaced in TOTAL_WORDS_EN:
+        return True
+    if _TOTAL_START.match(compact) or _TOTAL_END.search(compact):
+        return True
+    for region in REGION_WORDS:
+        if compact == region:
+            return regions
+        if compact.startswith(region) and compact[len(region):] in AVERAGE_WORDS:
+            return True
+    return bool(_TOTAL_EN_START.match(spaced) or _TOTAL_EN_END.search(spaced))
 
 
 _BRACKETED = re.compile(r"[(\[（【].*?[)\]）】]")
@@ -134,6 +217,17 @@ class Schema:
     unique : tuple of str
         Columns whose combination must not repeat (ticket ids; one value per unit, period
         and item). Empty: repeats allowed.
+    keys : tuple of str
+        Columns that name what a row is about (branch, hall, period, cause ...): a total
+        label in one of them marks a total row (:func:`is_total_label`), and a blank one
+        in a row with figures marks a subtotal row of a pivot table.
+    unique_groups : bool
+        Rows hold counts per group, so the keys present must not repeat: survey rows
+        (unless one row per response) and causes with a count column. A repeated row
+        would be counted twice.
+    region_totals : bool
+        A region word alone ("全省") in a key cell marks a total row (see
+        :data:`REGION_WORDS`).
     """
 
     kind: str
@@ -142,6 +236,9 @@ class Schema:
     columns: tuple[Column, ...]
     one_of: tuple[str, ...] = ()
     unique: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    unique_groups: bool = False
+    region_totals: bool = True
     _by_header: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
@@ -152,6 +249,9 @@ class Schema:
                 if other != col.name:
                     raise ValueError(f"{self.kind}: header alias {header!r} is used by both "
                                      f"{other!r} and {col.name!r}")
+        unknown = [k for k in self.keys if k not in self.names]
+        if unknown:
+            raise ValueError(f"{self.kind}: keys {unknown} are not columns")
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -193,7 +293,8 @@ _SURVEY = Schema("survey", "满意度调查", "Satisfaction survey", (
            ("满意人数", "满意样本", "满意", "satisfied_count"), required=False, nullable=True),
     Column("rate", "rate", "满意度", "Satisfaction rate",
            ("满意率", "satisfaction", "satisfaction_rate"), required=False, nullable=True),
-), one_of=("satisfied", "rate"))
+), one_of=("satisfied", "rate"), keys=("period", "branch", "hall", "segment"),
+   unique_groups=True)
 
 _TICKETS = Schema("tickets", "投诉工单", "Complaint tickets", (
     Column("ticket_id", "id", "工单号", "Ticket ID",
@@ -223,7 +324,7 @@ _TICKETS = Schema("tickets", "投诉工单", "Complaint tickets", (
     Column("qualified", "bool", "质检合格", "Qualified", ("是否合格", "质检")),
     Column("summary", "text", "摘要", "Summary", ("投诉内容", "内容", "描述", "description"),
            required=False, nullable=True),
-), unique=("ticket_id",))
+), unique=("ticket_id",), keys=("ticket_id", "branch", "channel", "category"))
 
 _CAUSE = Column("cause", "text", "原因", "Cause", ("要因", "关键因素", "factor"))
 
@@ -234,20 +335,21 @@ _CAUSES = Schema("causes", "鱼骨图原因", "Fishbone causes", (
            required=False, nullable=True),
     Column("count", "count", "票数", "Count", ("次数", "得票", "频数", "数量", "votes", "frequency"),
            required=False, nullable=True),
-))
+), keys=("bone", "cause", "subcause"), unique_groups=True)
 
 _SCORES = Schema("scores", "考核得分", "KPI scores", (
     Column("unit", "text", "单位", "Unit", ("被考核单位", "分公司", "branch")),
     _PERIOD,
     Column("item", "text", "项目", "Item", ("指标", "考核项目", "考核指标", "indicator", "metric")),
     Column("value", "number", "得分", "Value", ("值", "数值", "分数", "score")),
-), unique=("unit", "period", "item"))
+), unique=("unit", "period", "item"), keys=("unit", "period", "item"),
+   region_totals=False)
 
 _SUBSCRIBERS = Schema("subscribers", "用户数", "Subscribers", (
     _BRANCH,
     _PERIOD,
     Column("subscribers", "count", "用户数", "Subscribers", ("客户数", "用户规模", "users", "customers")),
-), unique=("branch", "period"))
+), unique=("branch", "period"), keys=("branch", "period"))
 
 _ACTIONS = Schema("actions", "措施登记", "Action register", (
     Column(_BRANCH.name, _BRANCH.type, _BRANCH.zh, _BRANCH.en, _BRANCH.aliases, required=False,
@@ -258,7 +360,7 @@ _ACTIONS = Schema("actions", "措施登记", "Action register", (
     Column("due", "datetime", "完成时间", "Due", ("完成期限", "截止时间", "计划完成时间", "due_date",
                                                  "deadline"), nullable=True),
     Column("status", "text", "状态", "Status", ("进度", "完成情况"), nullable=True),
-))
+), keys=("cause",))
 
 _PILOTS = Schema("pilots", "试点登记", "Pilot register", (
     _BRANCH,
@@ -266,7 +368,7 @@ _PILOTS = Schema("pilots", "试点登记", "Pilot register", (
     Column("pilot_start", "period", "试点开始", "Pilot start", ("试点月份", "试点开始月份", "试点时间")),
     Column("rollout_start", "period", "推广开始", "Rollout start", ("推广月份", "推广开始月份", "推广时间"),
            required=False, nullable=True),
-), unique=("branch",))
+), unique=("branch",), keys=("branch", "hall"))
 
 #: Rows of an action register whose branch means "every branch" (blank counts too).
 ALL_BRANCHES = ("全省", "全部", "全公司", "所有", "all", "*")

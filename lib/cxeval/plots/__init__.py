@@ -8,6 +8,11 @@ Plot functions live in one submodule per plot family (as seaborn does) and are
 re-exported here. Each takes the data first, everything else keyword-only, draws on
 ``ax`` (or a new Axes) and returns it; composite charts return the Figure. None of them
 calls ``show()`` or ``savefig()``.
+
+Names that come from the data (halls, branches, units, categories, causes) are drawn
+through :func:`plain_label` (or :func:`wrap_label`, which uses it): matplotlib reads text
+between two ``$`` as mathtext, so a hall named ``$x^$`` would fail the whole report and
+``50$ 优惠 $`` would be drawn garbled.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import os
 
 import matplotlib
 
-__all__ = ["theme", "font_family", "PALETTE", "STATUS_COLORS", "target_line", "wrap_label", "no_data"]
+__all__ = ["theme", "font_family", "PALETTE", "STATUS_COLORS", "target_line", "wrap_label", "plain_label",
+           "no_data"]
 
 #: Named colours used across every chart and the HTML index.
 PALETTE = {
@@ -127,14 +133,41 @@ def no_data(ax, lang: str = "zh"):
     return ax
 
 
+def plain_label(text) -> str:
+    """A name from the data as a chart must draw it: plain text, personal data masked.
+
+    ``$`` is escaped (``\\$``) so that matplotlib draws it instead of starting mathtext;
+    phone numbers and the like are masked by :func:`cxeval.report.mask_text`, the policy
+    of every output.
+
+    Examples
+    --------
+    >>> plain_label("$x^$ 厅")
+    '\\$x^\\$ 厅'
+    """
+    from cxeval.report import mask_text
+
+    return _escape_math(mask_text(text))
+
+
+def _escape_math(text: str) -> str:
+    return text.replace("$", "\\$")
+
+
 def wrap_label(text: str, width: int = 6) -> str:
-    """Wrap a label every ``width`` characters (CJK text has no spaces to break at)."""
-    text = str(text)
+    """Wrap a label every ``width`` characters (CJK text has no spaces to break at).
+
+    The result is a :func:`plain_label`: masked, and escaped after wrapping so that a line
+    break never falls between ``\\`` and ``$``.
+    """
+    from cxeval.report import mask_text
+
+    text = mask_text(text)
     if " " in text.strip():
         import textwrap
 
-        return "\n".join(textwrap.wrap(text, width=max(width * 2, 8)))
-    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+        return _escape_math("\n".join(textwrap.wrap(text, width=max(width * 2, 8))))
+    return _escape_math("\n".join(text[i:i + width] for i in range(0, len(text), width)))
 
 
 # Plot families, one submodule each; their public functions are reachable as

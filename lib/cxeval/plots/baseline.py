@@ -69,7 +69,9 @@ def _title(ax, text: str, **kwargs) -> None:
     # The CJK font ships a Regular face only: asking for the theme's bold title weight makes
     # matplotlib log "Failed to find font weight bold" into every report; normal weight
     # renders the same glyphs without the message.
-    ax.set_title(text, fontweight="normal", **kwargs)
+    from cxeval.plots import plain_label
+
+    ax.set_title(plain_label(text), fontweight="normal", **kwargs)
 
 
 def _percent_axis(ax, axis: str = "y") -> None:
@@ -118,7 +120,7 @@ def plot_rates(data, *, x="period", hue=None, target=None, ax=None, lang="zh", t
     ...                    "satisfied": [278, 289]})
     >>> ax = plot_rates(baseline.rates(df, "period"), target=0.95)
     """
-    from cxeval.plots import PALETTE, target_line
+    from cxeval.plots import PALETTE, plain_label, target_line
 
     func = "plot_rates"
     _require(data, [x, "rate", "ci_low", "ci_high"] + ([hue] if hue else []), func)
@@ -138,7 +140,7 @@ def plot_rates(data, *, x="period", hue=None, target=None, ax=None, lang="zh", t
         xs = g["_x"].to_numpy(float) + offset
         color = colors[i % len(colors)]
         ax.plot(xs, g["rate"], marker="o", color=color, lw=1.6, ms=5,
-                label=None if name is None else str(name), zorder=4)
+                label=None if name is None else plain_label(name), zorder=4)
         has_ci = g["ci_low"].notna()
         if has_ci.any():
             lo = (g["rate"] - g["ci_low"]).where(has_ci, 0).to_numpy(float)
@@ -153,7 +155,7 @@ def plot_rates(data, *, x="period", hue=None, target=None, ax=None, lang="zh", t
         from cxeval.plots import wrap_label
 
         ax.set_xticks(range(len(order)), [wrap_label(v) for v in order])
-        ax.set_xlabel(x)
+        ax.set_xlabel(plain_label(x))
     _percent_axis(ax)
     ax.set_ylabel(_tr("满意度（95% 置信区间）", "Satisfaction (95% interval)", lang))
     if hue is not None or target is not None:
@@ -226,7 +228,9 @@ def plot_rate_panels(data, *, facet="hall", x="period", target=None, col_wrap=3,
         if ax.get_visible():
             ax.set_xlabel("")
     if title:
-        fig.suptitle(title, fontweight="normal", fontsize="large")
+        from cxeval.plots import plain_label
+
+        fig.suptitle(plain_label(title), fontweight="normal", fontsize="large")
     return fig
 
 
@@ -355,7 +359,7 @@ def plot_funnel(data, *, label=None, ax=None, lang="zh", title=None):
     >>> ax = plot_funnel(baseline.funnel(df, "hall"))
     """
     from cxeval import baseline
-    from cxeval.plots import PALETTE
+    from cxeval.plots import PALETTE, plain_label
 
     _require(data, ["responses", "rate", "center", "lower_95", "upper_95", "lower_998",
                     "upper_998"], "plot_funnel")
@@ -393,7 +397,7 @@ def plot_funnel(data, *, label=None, ax=None, lang="zh", title=None):
         # a branch has a handful of halls: name them all; in a crowd name the outliers
         named = data if len(data) <= 12 else data[band != "within"]
         for _, row in named.iterrows():
-            ax.annotate(str(row[label]), (row["responses"], row["rate"]),
+            ax.annotate(plain_label(row[label]), (row["responses"], row["rate"]),
                         xytext=(4, 3), textcoords="offset points", fontsize="small")
     spread_n = grid.max() / max(grid.min(), 1)
     if spread_n > 20:
@@ -442,7 +446,7 @@ def plot_lead(result, *, highlight=None, ax=None, lang="zh", title=None):
     ...                    "responses": [500] * 4, "satisfied": [380, 290, 370, 280]})
     >>> ax = plot_lead(baseline.lead(df, own="own", competitor="rival"))
     """
-    from cxeval.plots import PALETTE, target_line
+    from cxeval.plots import PALETTE, plain_label, target_line
 
     table = getattr(result, "table", result)
     by = getattr(result, "by", table.columns[0])
@@ -465,7 +469,7 @@ def plot_lead(result, *, highlight=None, ax=None, lang="zh", title=None):
     target_line(ax, target, orientation="v",
                 label=_tr(f"领先目标 {target * 100:.0f} 个百分点",
                           f"lead target {target * 100:.0f} pp", lang))
-    ax.set_yticks(ys, t[by].astype(str))
+    ax.set_yticks(ys, [plain_label(name) for name in t[by]])
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0, symbol=""))
     ax.set_xlabel(_tr("领先（百分点）：自有品牌满意度 − 竞争对手满意度",
                       "Lead (percentage points): own brands − competitor", lang))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxeval.plots import no_data
+from cxeval.plots import no_data, plain_label
 
 __all__: list[str] = ["plot_sla_funnel", "plot_on_time_trend", "plot_fcr_trend",
                       "plot_repeat_trend", "plot_campaign_status"]
@@ -87,12 +87,12 @@ def plot_sla_funnel(table: pd.DataFrame, *, lang: str = "zh", ax=None, title: st
         left += values
     for yi, total, rate in zip(y, left, table["on_time_rate"]):
         ax.text(total, yi, "  " + report.fmt_pct(rate), va="center", fontsize=9)
-    ax.set_yticks(y, names)
+    ax.set_yticks(y, [plain_label(n) for n in names])
     ax.set_xlabel(_tr("到达该环节的工单数", "Tickets that reached the step", lang))
     ax.set_xlim(0, left.max() * 1.15)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False, ncols=3)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     return ax
 
 
@@ -147,7 +147,7 @@ def plot_on_time_trend(data: pd.DataFrame, *,
     x = np.arange(len(periods))
     for i, col in enumerate(columns):
         color = PALETTE[_SERIES_COLORS[i % len(_SERIES_COLORS)]]
-        ax.plot(x, rows[col], marker="o", color=color, label=labels.get(col, col))
+        ax.plot(x, rows[col], marker="o", color=color, label=plain_label(labels.get(col, col)))
         if targets and col in targets:
             ax.axhline(targets[col], color=color, linestyle="--", linewidth=1.2,
                        label=_tr(f"目标 {targets[col] * 100:.0f}%（{labels.get(col, col)}）",
@@ -157,7 +157,7 @@ def plot_on_time_trend(data: pd.DataFrame, *,
     ax.set_ylabel(_tr("及时率", "On-time rate", lang))
     ax.legend(frameon=False, fontsize=8)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     return ax
 
 
@@ -206,7 +206,7 @@ def plot_fcr_trend(data: pd.DataFrame, *, margin: float = 0.05, lang: str = "zh"
     ax.set_ylabel(_tr("一次性解决率", "First-contact resolution", lang))
     ax.legend(frameon=False, fontsize=8)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     return ax
 
 
@@ -260,7 +260,7 @@ def plot_repeat_trend(data: pd.DataFrame, *, campaign_table: pd.DataFrame | None
     ax.set_ylabel(_tr("投诉量（件）", "Complaints", lang))
     ax.legend(frameon=False, fontsize=8)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     return ax
 
 
@@ -320,5 +320,5 @@ def plot_campaign_status(table: pd.DataFrame, *, lang: str = "zh", ax=None,
     ax.legend(handles=[Patch(color=STATUS_COLORS[s], label=w) for s, w in words.items()],
               loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=4, frameon=False, fontsize=8)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     return ax

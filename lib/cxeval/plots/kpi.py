@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxeval.plots import no_data
+from cxeval.plots import no_data, plain_label
 
 __all__: list[str] = ["plot_points_lost", "plot_rank", "plot_period_trend"]
 
@@ -66,7 +66,7 @@ def plot_points_lost(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: st
     if ax is None:
         _, ax = plt.subplots(figsize=(8.0, 0.5 * max(len(data), 3) + 1.2), layout="constrained")
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     if data.empty:
         return no_data(ax, lang)
 
@@ -127,7 +127,7 @@ def plot_rank(data: pd.DataFrame, *, unit: str, ax=None, value: str = "total", l
     if ax is None:
         _, ax = plt.subplots(figsize=(8.0, 4.0), layout="constrained")
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     shown = data[data[value].notna()].sort_values(value, ascending=False, kind="stable")
     if shown.empty:
         return no_data(ax, lang)
@@ -173,7 +173,7 @@ def plot_period_trend(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: s
     if ax is None:
         _, ax = plt.subplots(figsize=(8.0, 4.0), layout="constrained")
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     if data.empty:
         return no_data(ax, lang)
     periods = list(dict.fromkeys(data["period"]))
@@ -181,7 +181,7 @@ def plot_period_trend(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: s
     for label, part in data.groupby("label", sort=False):
         x = [pos[p] for p in part["period"]]
         ax.plot(x, part["attainment"].to_numpy(dtype=float) * 100, marker="o",
-                color=PALETTE["primary"], linewidth=2, label=str(label), zorder=3)
+                color=PALETTE["primary"], linewidth=2, label=plain_label(label), zorder=3)
         for xi, v in zip(x, part["attainment"].to_numpy(dtype=float) * 100):
             ax.annotate(f"{v:.0f}%", (xi, v), textcoords="offset points", xytext=(0, 7),
                         ha="center", fontsize="small")

@@ -7,6 +7,8 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from cxeval.plots import plain_label
+
 __all__: list[str] = ["plot_pareto", "plot_pareto_shift"]
 
 _COLUMNS = ["category", "count", "percent", "cum_percent", "vital_few"]
@@ -39,7 +41,7 @@ def _fit_category_labels(ax, names: list[str]) -> None:
     fig = ax.figure
     renderer = _renderer(fig)
     for width, rotation in _LAYOUTS:
-        texts = [wrap_label(n, width) if width else n for n in names]
+        texts = [wrap_label(n, width) if width else plain_label(n) for n in names]
         if rotation == 0 and max(t.count("\n") + 1 for t in texts) > _MAX_LINES:
             continue
         ax.set_xticks(range(len(names)), texts, rotation=rotation,
@@ -135,7 +137,7 @@ def plot_pareto(table: pd.DataFrame, *, ax=None, threshold: float | None = None,
         _, ax = plt.subplots(figsize=(8.0, 4.4), layout="constrained")
     ax.set_ylabel(count_label or report.tr("数量", "Count", lang))
     if title:
-        ax.set_title(title, pad=26)  # room for the legend between the title and the plot
+        ax.set_title(plain_label(title), pad=26)  # room for the legend between the title and the plot
 
     total = float(table["count"].sum()) if len(table) else 0.0
     if total <= 0:
@@ -225,7 +227,7 @@ def plot_pareto_shift(shift, *, ax=None, lang: str = "zh", title: str | None = N
         height = min(max(2.6, 0.3 * len(table) + 1.2), 9.0)
         _, ax = plt.subplots(figsize=(8.0, height), layout="constrained")
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     if len(table) == 0 or table["change"].isna().all():
         ax.set_xticks([])
         ax.set_yticks([])
@@ -242,7 +244,7 @@ def plot_pareto_shift(shift, *, ax=None, lang: str = "zh", title: str | None = N
     ax.hlines(y, low, high, colors=colors, linewidth=2.2, zorder=2)
     ax.scatter(change, y, color=colors, s=28, zorder=3)
     ax.axvline(0, color="#333f4f", linewidth=1.0, zorder=1)
-    ax.set_yticks(y, [str(c) for c in table["category"]])
+    ax.set_yticks(y, [plain_label(c) for c in table["category"]])
     ax.set_ylim(-0.7, len(table) - 0.3)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(report.tr(f"占比变化（百分点，{shift.conf * 100:.0f}%区间）",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxeval.plots import no_data
+from cxeval.plots import no_data, plain_label
 
 __all__: list[str] = ["plot_pilot_trends", "plot_event_study", "plot_its", "plot_rollout",
                       "plot_methods"]
@@ -55,7 +55,7 @@ def _period_ticks(ax, periods: list) -> None:
 def _intervention_line(ax, x: float, label: str, level: int = 0) -> None:
     """Dotted vertical line with its label; ``level`` stacks labels of close lines."""
     ax.axvline(x, color="#333f4f", linestyle=":", linewidth=1.3, zorder=1)
-    ax.annotate(label, xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3 - 14 * level),
+    ax.annotate(plain_label(label), xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3 - 14 * level),
                 textcoords="offset points", ha="left", va="top", fontsize="small",
                 color="#333f4f", zorder=10,
                 bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.0})
@@ -107,7 +107,7 @@ def plot_pilot_trends(trends: pd.DataFrame, *, by: str = "group", target: float 
     _check_columns(trends, [by, "period", "rate"], "trends")
     ax = _new_axes(ax, figsize=(8.0, 5.0))
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     if trends.empty:
         return no_data(ax, lang)
     periods = sorted(trends["period"].unique().tolist())
@@ -120,7 +120,7 @@ def plot_pilot_trends(trends: pd.DataFrame, *, by: str = "group", target: float 
         style.setdefault("linewidth", 1.6)
         style.setdefault("marker", "o")
         ax.plot(part["period"].map(position), part["rate"].to_numpy(float), color=color,
-                markersize=4, label=(labels or {}).get(key, str(key)), **style)
+                markersize=4, label=plain_label((labels or {}).get(key, key)), **style)
     if target is not None:
         target_line(ax, float(target), label=report.tr(f"目标 {target:.0%}", f"target {target:.0%}",
                                                        lang))
@@ -171,7 +171,7 @@ def plot_event_study(table: pd.DataFrame, *, lang: str = "zh", title: str | None
     _check_columns(table, ["event_time", "estimate", "ci_low", "ci_high", "reference"], "table")
     ax = _new_axes(ax)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     data = table.dropna(subset=["estimate"]).sort_values("event_time")
     if data.empty:
         return no_data(ax, lang)
@@ -235,7 +235,7 @@ def plot_its(result, *, target: float | None = None, lang: str = "zh", title: st
         raise TypeError(f"result must be an its() result, got {type(result).__name__}")
     ax = _new_axes(ax)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     data = result.data
     t = data["t"].to_numpy(float)
     post = data["post"].to_numpy(bool)
@@ -298,7 +298,7 @@ def plot_rollout(result, *, lang: str = "zh", title: str | None = None):
     fig, (left, right) = plt.subplots(1, 2, figsize=(9.5, 3.8), layout="constrained",
                                       gridspec_kw={"width_ratios": [1, 1.6]})
     if title:
-        fig.suptitle(title)
+        fig.suptitle(plain_label(title))
     waves = result.by_wave
     if waves.empty:
         no_data(left, lang)
@@ -309,7 +309,7 @@ def plot_rollout(result, *, lang: str = "zh", title: str | None = None):
                     color=PALETTE["primary"], linewidth=2.2)
         left.scatter(est, y, color=PALETTE["primary"], s=30, zorder=3)
         left.axvline(0, color="#333f4f", linewidth=1.0)
-        left.set_yticks(y, [report.tr(f"{w}（{int(n)} 厅）", f"{w} ({int(n)} hall(s))", lang)
+        left.set_yticks(y, [plain_label(report.tr(f"{w}（{int(n)} 厅）", f"{w} ({int(n)} hall(s))", lang))
                             for w, n in zip(waves["wave"], waves["units"])])
         left.set_ylim(-0.7, len(waves) - 0.3)
         left.set_xlabel(report.tr("效果（百分点）", "Effect (pp)", lang))
@@ -365,7 +365,7 @@ def plot_methods(table: pd.DataFrame, *, lang: str = "zh", title: str | None = N
     _check_columns(table, ["method", "estimate", "ci_low", "ci_high", "uses_comparison"], "table")
     ax = _new_axes(ax, figsize=(8.0, 0.7 * len(table) + 1.4))
     if title:
-        ax.set_title(title)
+        ax.set_title(plain_label(title))
     if table.empty:
         return no_data(ax, lang)
     y = np.arange(len(table))[::-1]
