@@ -497,7 +497,7 @@ def _parse_count(s: pd.Series) -> _Parsed:
     raw = values.to_numpy()
     bad = bad | percent
     with np.errstate(invalid="ignore"):
-        fraction = ~bad & ~np.isnan(raw) & (raw != np.floor(raw))
+        fraction = ~bad & schemas.not_whole(raw)  # the library's count rule (schemas, "Counts")
         negative = ~bad & ~fraction & (raw < 0)
     values = values.mask(bad | fraction | negative)
     problems = [
