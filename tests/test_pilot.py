@@ -732,6 +732,44 @@ def test_verdict_says_when_the_data_cannot_conclude_and_which_method_to_believe(
         pilot.verdict(did_result=None, lang="fr")
 
 
+def test_the_report_says_what_a_gappy_survey_could_not_estimate():
+    from cxeval import plots
+
+    survey = _survey()
+    survey = survey[survey.period != "2008-03"]                       # nobody surveyed in March
+    survey = survey[~((survey.hall == "h02") & (survey.period < "2008-09"))]  # a late starter
+    design = pilot.pilot_design(survey, branch="潮安", pilot_hall="庵埠", pilot_start="2008-07",
+                                rollout_start="2008-09")
+    ev = pilot.evaluate(design, target=0.9)
+    assert ev.its.missing == ["2008-03"] and ev.did.missing == ["2008-03"]
+    assert ev.rollout.left_out == ["h02"] and ev.rollout.by_wave["estimable"].all()
+    en, zh = ev.verdict("en"), ev.verdict("zh")
+    assert "The pilot hall has no survey for 2008-03: time is counted in calendar months" in en
+    assert "Left out, no survey before adopting, so their effect cannot be estimated: h02 (adopting 2008-09)." in en
+    assert "试点营业厅以下月份没有调查数据：2008-03" in zh and "h02（2008-09）" in zh
+    assert "No hall was surveyed in 2008-03" in ev.describe("event_study", "en")
+    assert "2008-03" in ev.describe("its", "zh")
+    numbers = ev.key_numbers()
+    assert numbers["its_missing_periods"] == ["2008-03"] and numbers["rollout_left_out"] == ["h02"]
+    assert numbers["rollout_not_estimable"] == [] and numbers["its_estimable"] is True
+
+    # Both rollout halls late: the wave itself cannot be estimated, and every part says so.
+    both = survey[~(survey.hall.isin(["h01", "h02"]) & (survey.period < "2008-09"))]
+    ev = pilot.evaluate(pilot.pilot_design(both, branch="潮安", pilot_hall="庵埠", pilot_start="2008-07",
+                                           rollout_start="2008-09"), target=0.9)
+    assert ev.key_numbers()["rollout_not_estimable"] == ["2008-09"]
+    assert "wave 2008-09 (2 hall(s)) not estimable: its halls have no survey before adopting" in ev.verdict("en")
+    assert "2008-09 批（2 个营业厅）无法估计：该批营业厅在推广前没有调查数据" in ev.verdict("zh")
+    assert "not estimable: its halls have no survey before adopting" in ev.show("rollout", "en").to_html()
+    assert "无法估计" in ev.show("rollout", "zh").to_html()
+    assert "not estimable" in pilot.headline(ev, "en").markup
+    assert "+0.0 pp" not in ev.describe("rollout", "en")
+    plots.plot_its(ev.its, lang="en")
+    plots.plot_pilot_trends(ev.trends, labels=ev.group_labels("en"), interventions=ev.interventions("en"))
+    fig = plots.plot_rollout(ev.rollout, lang="en")
+    assert "2008-09 (2 hall(s)): not estimable" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
+
+
 def test_compare_methods_table():
     design = pilot.pilot_design(_survey(), branch="潮安", pilot_hall="庵埠", pilot_start="2008-07")
     ev = pilot.evaluate(design)

@@ -51,7 +51,7 @@ __all__ = [
     "group_trends", "pilot_design", "PilotDesign", "GROUP_LABELS",
     "compare_methods", "verdict", "evaluate", "PilotEvaluation", "headline", "index_entry",
     "POWER_LABELS",
-    "TABLE_LABELS", "ITS_TERM_LABELS",
+    "TABLE_LABELS", "ITS_TERM_LABELS", "ITS_NOT_ESTIMABLE",
 ]
 
 #: Below this many clusters, cluster-robust errors are unreliable (Cameron & Miller 2015
@@ -2059,20 +2059,52 @@ def _its_sentence(its_result: ITSResult, d: DiDResult, lang: str) -> str:
         + "; with no comparison group it cannot separate the pilot from changes that hit all "
         "halls at the same time"
         + (f", and {its_result.n_pre} months before the pilot give an unstable trend" if short else "")
-        + ", so DiD is the one to believe.", lang)
+        + ", so DiD is the one to believe.", lang) + _gap_sentence(its_result.missing, lang)
+
+
+def _gap_sentence(missing: Sequence[str], lang: str, who: tuple = ("试点营业厅", "the pilot hall")) -> str:
+    """What a calendar gap means, or nothing without one."""
+    from cxeval.report import tr
+
+    if not missing:
+        return ""
+    return tr(f"{who[0]}以下月份没有调查数据：{'、'.join(missing)}；时间按日历月计算，缺月留空，不插补。",
+              f" {who[1][0].upper() + who[1][1:]} has no survey for {', '.join(missing)}: time is "
+              "counted in calendar months and the gap is left as a gap, not filled in.", lang)
+
+
+#: Said in place of the ITS sentence when the pilot hall's series is too short to fit.
+ITS_NOT_ESTIMABLE = ("试点营业厅的月份太少，无法做中断时间序列分析（试点前后各需至少 2 个月、共至少 6 个月的数据）。",
+                     "Too few months for an interrupted time series of the pilot hall (it needs at "
+                     "least 2 months before and 2 from the start, 6 in all).")
 
 
 def _rollout_sentence(rollout: RolloutResult, lang: str) -> str:
     from cxeval.report import tr
 
-    parts = [tr(f"{r['wave']} 批（{int(r['units'])} 个营业厅）{_pp(r['estimate'])}"
-                f"（{_pp(r['ci_low'])} 至 {_pp(r['ci_high'])}）",
-                f"wave {r['wave']} ({int(r['units'])} hall(s)) {_pp(r['estimate'])} "
-                f"({_pp(r['ci_low'])} to {_pp(r['ci_high'])})", lang)
-             for _, r in rollout.by_wave.iterrows()]
-    return tr("分批推广效果（各批对比对照营业厅）：" + "；".join(parts) + "。",
+    def wave(r) -> str:
+        if not r["estimable"]:
+            zh, en = NOT_ESTIMABLE[r["reason"]]
+            return tr(f"{r['wave']} 批（{int(r['units'])} 个营业厅）无法估计：{zh}",
+                      f"wave {r['wave']} ({int(r['units'])} hall(s)) not estimable: {en}", lang)
+        return tr(f"{r['wave']} 批（{int(r['units'])} 个营业厅）{_pp(r['estimate'])}"
+                  f"（{_pp(r['ci_low'])} 至 {_pp(r['ci_high'])}）",
+                  f"wave {r['wave']} ({int(r['units'])} hall(s)) {_pp(r['estimate'])} "
+                  f"({_pp(r['ci_low'])} to {_pp(r['ci_high'])})", lang)
+
+    parts = [wave(r) for _, r in rollout.by_wave.iterrows()]
+    text = tr("分批推广效果（各批对比对照营业厅）：" + "；".join(parts) + "。",
               "Rollout effect by wave (each against the comparison halls): " + "; ".join(parts)
               + ".", lang)
+    return _join([text] + [_note_sentence(note, lang) for note in rollout.notes], lang)
+
+
+def _note_sentence(note: tuple, lang: str) -> str:
+    """A result's note (Chinese, English fragment) as a sentence."""
+    from cxeval.report import tr
+
+    zh, en = note
+    return tr(zh if zh.endswith("。") else zh + "。", en[0].upper() + en[1:].rstrip(".") + ".", lang)
 
 
 def _sustain_sentence(s: SustainResult, lang: str, who: tuple = ("", "")) -> str:
@@ -2090,6 +2122,10 @@ def _sustain_sentence(s: SustainResult, lang: str, who: tuple = ("", "")) -> str
         text_zh += f"；{len(s.missed_clearly)} 个月明显低于目标（{'、'.join(map(str, s.missed_clearly))}）"
         text_en += (f"; {len(s.missed_clearly)} month(s) clearly below target "
                     f"({', '.join(map(str, s.missed_clearly))})")
+    if s.missing:
+        text_zh += f"；{len(s.missing)} 个月没有调查数据，无法判断（{'、'.join(s.missing)}）"
+        text_en += (f"; {len(s.missing)} month(s) without survey data cannot be judged "
+                    f"({', '.join(s.missing)})")
     text_zh += "。" + ("效果得以保持。" if s.sustained else "效果未能稳定保持。")
     text_en += ". " + ("The result held." if s.sustained else "The result did not hold.")
     text_en = text_en[0].upper() + text_en[1:]
@@ -2102,14 +2138,17 @@ def _join(sentences: list, lang: str) -> str:
 
 def verdict(*, did_result: DiDResult | None, naive: dict | None = None,
             its_result: ITSResult | None = None, sustain: SustainResult | None = None,
-            rollout: RolloutResult | None = None, lang: str = "zh") -> str:
+            rollout: RolloutResult | None = None, its_reason: tuple | None = None,
+            lang: str = "zh") -> str:
     """The verdict paragraph, generated from the numbers.
 
     Says whether the pilot raised the rate (DiD estimate with interval), says plainly
     when the data cannot support a conclusion (interval including zero, no interval,
     failed parallel-trends check, one pre period), explains why the naive
     before/after and ITS differ from DiD and which to believe, and reports rollout and
-    sustainment.
+    sustainment. What the data could not estimate is named, never shown as zero:
+    months without survey data, rollout waves and halls with no data before adopting,
+    an ITS too short to fit.
 
     Parameters
     ----------
@@ -2118,6 +2157,9 @@ def verdict(*, did_result: DiDResult | None, naive: dict | None = None,
     naive, its_result, sustain, rollout : optional
         From :func:`before_after`, :func:`its`, :func:`sustained`,
         :func:`rollout_effects`.
+    its_reason : (str, str), optional
+        Why ITS could not be fitted (Chinese, English), said in place of the ITS
+        sentence (e.g. :data:`ITS_NOT_ESTIMABLE`).
     lang : {"zh", "en"}
 
     Returns
@@ -2155,6 +2197,8 @@ def verdict(*, did_result: DiDResult | None, naive: dict | None = None,
         sentences.append(_naive_sentence(naive, did_result, lang))
     if its_result is not None:
         sentences.append(_its_sentence(its_result, did_result, lang))
+    elif its_reason is not None:
+        sentences.append(tr(*its_reason, lang))
     if rollout is not None and not rollout.by_wave.empty:
         sentences.append(_rollout_sentence(rollout, lang))
     if sustain is not None:
@@ -2177,6 +2221,7 @@ TABLE_LABELS = {
     "detectable_effect": ("可发现的最小变化", "detectable change"),
     "required_n": ("发现目标效果每组所需样本", "n per group for the effect"),
     "power_for_effect": ("发现目标效果的把握", "power for the effect"),
+    "status": ("状态", "status"),
 }
 
 #: Names of the ITS terms (Chinese, English).
@@ -2257,7 +2302,8 @@ class PilotEvaluation:
         if not self.has_pilot:
             return self.reason(lang)
         return verdict(did_result=self.did, naive=self.naive, its_result=self.its,
-                       sustain=self.sustain_pilot, rollout=self.rollout, lang=lang)
+                       sustain=self.sustain_pilot, rollout=self.rollout,
+                       its_reason=ITS_NOT_ESTIMABLE if self.its is None else None, lang=lang)
 
     def key_numbers(self) -> dict:
         """The numbers the batch and tests read (``report.record``)."""
@@ -2275,6 +2321,12 @@ class PilotEvaluation:
             all_met=self.sustain_pilot.all_met if self.sustain_pilot else None,
             branch_sustained=self.sustain_branch.sustained if self.sustain_branch else None,
             months_missed=self.sustain_pilot.missed if self.sustain_pilot else [],
+            months_without_data=self.sustain_pilot.missing if self.sustain_pilot else [],
+            its_missing_periods=self.its.missing if self.its else [],
+            its_estimable=self.its is not None if self.has_pilot else None,
+            rollout_not_estimable=(self.rollout.not_estimable["wave"].tolist()
+                                   if self.rollout else []),
+            rollout_left_out=[str(u) for u in self.rollout.left_out] if self.rollout else [],
         )
         return out
 
@@ -2360,14 +2412,19 @@ class PilotEvaluation:
             es = d.event_study
             post = es[es["event_time"] >= 0]["estimate"]
             ref = es.loc[es["reference"], "period"].iloc[0]
-            return _join([_trend_sentence(d, lang), tr(
+            sentences = [_trend_sentence(d, lang), tr(
                 f"试点后各月相对 {ref} 的效果在 {_pp(post.min())} 至 {_pp(post.max())} 之间。",
                 f"After the start, the month-by-month effects relative to {ref} range from "
-                f"{_pp(post.min())} to {_pp(post.max())}.", lang)], lang)
+                f"{_pp(post.min())} to {_pp(post.max())}.", lang)]
+            if d.missing:
+                sentences.append(tr(
+                    f"以下月份所有营业厅都没有调查数据：{'、'.join(d.missing)}；事件时间按日历月计算，缺月留空。",
+                    f"No hall was surveyed in {', '.join(d.missing)}: event time is counted in "
+                    "calendar months and the gap is left as a gap.", lang))
+            return _join(sentences, lang)
         if part == "its":
             if self.its is None:
-                return tr("试点营业厅的月份太少，无法做中断时间序列分析。",
-                          "Too few months for an interrupted time series of the pilot hall.", lang)
+                return tr(*ITS_NOT_ESTIMABLE, lang)
             t = self.its.table
             return tr(
                 f"拟合的起点水平为 {fmt_pct(t.loc['intercept', 'estimate'])}，试点前每月趋势 "
@@ -2381,10 +2438,10 @@ class PilotEvaluation:
                 f"({_pp(t.loc['level_change', 'ci_low'])} to {_pp(t.loc['level_change', 'ci_high'])}) "
                 f"and the slope by {_pp(t.loc['slope_change', 'estimate'])} a month (Newey-West errors, "
                 f"{self.its.maxlags} lags). " + self.its.notes[-1][1][0].upper() + self.its.notes[-1][1][1:],
-                lang)
+                lang) + _gap_sentence(self.its.missing, lang)
         if part == "rollout":
             ev = self.rollout.by_event_time
-            pre = ev[(ev["event_time"] < -1)]
+            pre = ev[(ev["event_time"] < -1)].dropna(subset=["ci_low", "ci_high"])
             clean = bool(((pre["ci_low"] <= 0) & (pre["ci_high"] >= 0)).all())
             return _join([_rollout_sentence(self.rollout, lang), tr(
                 "推广前各月的估计都包含零，各批与对照营业厅推广前走势一致。" if clean else
@@ -2452,8 +2509,13 @@ class PilotEvaluation:
             df["term"] = [report.tr(*ITS_TERM_LABELS[t], lang) for t in df["term"]]
             return report.table(df, formats=pp, labels=labels)
         if part == "rollout":
-            df = self.rollout.by_wave[["wave", "units", "estimate", "ci_low", "ci_high", "p_value",
-                                       "pre_periods", "post_periods"]]
+            waves = self.rollout.by_wave
+            df = waves[["wave", "units", "estimate", "ci_low", "ci_high", "p_value",
+                        "pre_periods", "post_periods"]].copy()
+            df["status"] = [report.tr("已估计", "estimated", lang) if ok else
+                            report.tr("无法估计：" + NOT_ESTIMABLE[why][0],
+                                      "not estimable: " + NOT_ESTIMABLE[why][1], lang)
+                            for ok, why in zip(waves["estimable"], waves["reason"])]
             return report.table(df, formats={**pp, "units": "int"}, labels=labels)
         if part == "power":
             df = self.power_rows(lang)[["comparison", "n1", "n2", "detectable_effect", "required_n",
@@ -2535,7 +2597,9 @@ def headline(evaluation: PilotEvaluation, lang: str = "zh"):
     ]
     if ev.rollout is not None and len(ev.rollout.by_wave) > 1:
         last = ev.rollout.by_wave.iloc[-1]
-        cards.append({"label": tr("推广批次效果", "rollout wave effect", lang), "value": _pp(last["estimate"]),
+        cards.append({"label": tr("推广批次效果", "rollout wave effect", lang),
+                      "value": _pp(last["estimate"]) if last["estimable"] else
+                      tr("无法估计", "not estimable", lang),
                       "detail": tr(f"{last['wave']} 批，{int(last['units'])} 个营业厅",
                                    f"wave {last['wave']}, {int(last['units'])} hall(s)", lang),
                       "status": status(last["ci_low"], last["ci_high"])})
