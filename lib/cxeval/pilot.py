@@ -25,6 +25,12 @@ how sure the answer is:
 Every function is pure: DataFrames in, tidy DataFrames or small result objects out.
 Rates and effects are proportions (0.031 = 3.1 percentage points); :mod:`cxeval.report`
 formats them for reading.
+
+Real surveys have gaps. Time is calendar time (a month without data keeps its place and
+is listed); counts follow the library's one rule (:mod:`cxeval.schemas`, "Counts":
+whole numbers, never rounded); an effect the data cannot identify is NaN with the
+reason, never 0; and input that cannot support an estimate is a
+:class:`~cxeval.errors.DataError` saying what is missing.
 """
 
 from __future__ import annotations
@@ -84,11 +90,14 @@ def _check_prob(value, param: str, *, open_interval: bool = True) -> float:
     return value
 
 
-def _check_count(value, param: str, *, positive: bool = False) -> int:
+def _check_count(value, param: str, *, positive: bool = False, answers: bool = True) -> int:
+    """A whole number; ``answers``: it counts survey answers (the message then gives the
+    library's count rule, :mod:`cxeval.schemas` "Counts")."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{param} must be a whole number, got {value!r}")
     if math.isnan(float(value)) or schemas.not_whole([value])[0]:
-        raise ValueError(f"{param} must be a whole number, got {value!r}; {schemas.WEIGHTED_COUNTS}")
+        raise ValueError(f"{param} must be a whole number, got {value!r}"
+                         + (f"; {schemas.WEIGHTED_COUNTS}" if answers else ""))
     value = int(round(float(value)))
     if positive and value <= 0:
         raise ValueError(f"{param} must be a positive count, got {value!r}")
@@ -217,7 +226,8 @@ def compare_proportions(success_a, n_a, success_b, n_b, *, conf: float = 0.95) -
     Parameters
     ----------
     success_a, n_a : int
-        Satisfied customers and responses in group A (e.g. the pilot hall after).
+        Satisfied customers and responses in group A (e.g. the pilot hall after); whole
+        numbers (weighted totals are refused: :mod:`cxeval.schemas`, "Counts").
     success_b, n_b : int
         The same for group B (e.g. the pilot hall before).
     conf : float
@@ -1015,7 +1025,7 @@ def its(series: pd.Series, *, intervention, conf: float = 0.95,
                         f"{intervention!r} and 6 in all; got {n_pre} before and {n_post} from it")
     if maxlags is None:
         maxlags = _newey_west_lags(n)
-    maxlags = _check_count(maxlags, "maxlags")
+    maxlags = _check_count(maxlags, "maxlags", answers=False)
     # Calendar time: a month without a value keeps its place, so the slopes are per
     # period and the level change sits at the intervention whatever is missing.
     t = (ordinal - ordinal[0]).astype(float)

@@ -41,10 +41,12 @@ Counts: one rule for the whole library
 ---------------------------------------
 A count (``responses``, ``satisfied``, votes, subscribers) is a whole number of people or
 events, everywhere: :func:`cxeval.data.load` reports a fraction as a problem of the file,
-and every analysis function that takes counts (:mod:`cxeval.baseline`,
-:mod:`cxeval.pilot`) raises :class:`~cxeval.errors.DataError` naming the rows, through
-:func:`check_counts`. Nothing is rounded: 94.6 satisfied of 100 is neither 95 nor 0.946
-of a binomial sample. Weighted survey totals are refused rather than accepted because the
+and every analysis function that reads counts as answers in an interval or a test
+(:mod:`cxeval.baseline`, :mod:`cxeval.pilot` through :func:`check_counts`;
+:func:`cxeval.pareto.pareto_shift`) raises :class:`~cxeval.errors.DataError` naming the
+rows. Nothing is rounded: 94.6 satisfied of 100 is neither 95 nor 0.946 of a binomial
+sample. (A Pareto table may sum decimals: there the column is a weight such as a cost,
+and no test is made on it.) Weighted survey totals are refused rather than accepted because the
 Wilson and Newcombe intervals, the z and Fisher tests, control limits and exact funnel
 limits all read a count as that many independent answers, which a weighted total is not
 (its precision depends on the weights). Give the unweighted counts; a weighted rate can
