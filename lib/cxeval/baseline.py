@@ -530,7 +530,7 @@ def run_chart(df, *, period="period") -> pd.DataFrame:
     func = "run_chart"
     _check_frame(df, func)
     _require(df, [period, "rate"] if "satisfied" not in df.columns else [period], func)
-    _sorted_periods(df[period], func, period)
+    schemas.period_keys(df[period], where=func, column=period)
     table = rates(df, period)
     order = _sorted_periods(table[period], func, period)
     rows = table.set_index(period).loc[order].reset_index()
@@ -668,7 +668,8 @@ def p_chart(df, *, period="period", laney=False, freeze=None, phase=None) -> pd.
     func = "p_chart"
     _check_frame(df, func)
     _require(df, [period], func)
-    _sorted_periods(df[period], func, period)
+    # Checked before pooling, so that an empty or mixed period names the input's rows.
+    schemas.period_keys(df[period], where=func, column=period)
     agg = _counts_frame(df, [period], func)
     _need_counts(agg, [period], func, units="periods",
                  need="a control chart needs counts. Use run_signals() for a run chart of rates.")
@@ -784,7 +785,7 @@ def _dispersion(df, by, *, center, winsorize, func) -> dict:
         raise ValueError(f"{func}: winsorize must be a share in [0, 0.5), e.g. 0.1, "
                          f"got {winsorize!r}")
     if keys == ["period"]:
-        _sorted_periods(df["period"], func)
+        schemas.period_keys(df["period"], where=func)
     agg = _counts_frame(df, keys, func)
     _need_counts(agg, keys, func, units="units",
                  need="needs responses and satisfied counts for every unit")
@@ -1360,7 +1361,7 @@ def change(df, *, by=None, period="period", compare="previous", conf=0.95) -> pd
         raise ValueError(f"{func}: compare must be 'previous' or 'year', got {compare!r}")
     conf = _check_conf(conf, func)
     _require(df, [period], func)
-    _sorted_periods(df[period], func, period)
+    schemas.period_keys(df[period], where=func, column=period)
     agg = _counts_frame(df, keys + [period], func)
     parsed = agg[period].map(_period_key)
     if not all(isinstance(p, pd.Period) for p in parsed):
@@ -1461,7 +1462,7 @@ def status(df, *, target=0.95, period="period", conf=0.95, freeze=None) -> dict:
     func = "status"
     _check_frame(df, func)
     _require(df, [period], func)
-    _sorted_periods(df[period], func, period)
+    schemas.period_keys(df[period], where=func, column=period)
     monthly = rates(df, period, target=target, conf=conf)
     order = _sorted_periods(monthly[period], func, period)
     monthly = monthly.set_index(period).loc[order].reset_index()

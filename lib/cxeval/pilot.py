@@ -2072,15 +2072,15 @@ def _its_sentence(its_result: ITSResult, d: DiDResult, lang: str) -> str:
         + ", so DiD is the one to believe.", lang) + _gap_sentence(its_result.missing, lang)
 
 
-def _gap_sentence(missing: Sequence[str], lang: str, who: tuple = ("试点营业厅", "the pilot hall")) -> str:
-    """What a calendar gap means, or nothing without one."""
+def _gap_sentence(missing: Sequence[str], lang: str) -> str:
+    """What a gap in the pilot hall's months means, or nothing without one."""
     from cxeval.report import tr
 
     if not missing:
         return ""
-    return tr(f"{who[0]}以下月份没有调查数据：{'、'.join(missing)}；时间按日历月计算，缺月留空，不插补。",
-              f" {who[1][0].upper() + who[1][1:]} has no survey for {', '.join(missing)}: time is "
-              "counted in calendar months and the gap is left as a gap, not filled in.", lang)
+    return tr(f"试点营业厅以下月份没有调查数据：{'、'.join(missing)}；时间按日历月计算，缺月留空，不插补。",
+              f" The pilot hall has no survey for {', '.join(missing)}: time is counted in "
+              "calendar months and the gap is left as a gap, not filled in.", lang)
 
 
 #: Said in place of the ITS sentence when the pilot hall's series is too short to fit.

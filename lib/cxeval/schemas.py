@@ -541,20 +541,19 @@ def period_keys(values, *, where: str, column: str = "period") -> pd.Series:
     [Period('2008-02', 'M'), Period('2008-01', 'M')]
     """
     values = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    uniques = pd.unique(values.astype(object).to_numpy())
-    mapped = {}
-    for u in uniques:
-        try:
-            mapped[u] = period_key(u)
-        except TypeError:  # unhashable or odd objects: read as text
-            mapped[u] = str(u)
-    keys = pd.Series([mapped[v] for v in values.astype(object)], index=values.index, dtype=object)
-    empty = keys.isna().to_numpy()
+    # Parse each distinct label once: surveys with one row per answer repeat them a lot.
+    codes, uniques = pd.factorize(values.astype(object).to_numpy())
+    parsed = [period_key(u) for u in uniques]
+    unique_keys = np.empty(len(parsed) + 1, dtype=object)
+    unique_keys[:len(parsed)] = parsed  # the last slot (None) is code -1: a missing value
+    keys = pd.Series(unique_keys[codes], index=values.index, dtype=object)
+    empty = np.array([k is None for k in unique_keys], dtype=bool)[codes]
     if empty.any():
         rows = _first_rows(empty, values.index)
         raise DataError(f"{where}: column {column!r} is empty in {int(empty.sum())} row(s) "
                         f"(first rows: {rows}); every row needs its period")
-    kinds = keys.map(period_kind)
+    unique_kinds = np.array([period_kind(k) for k in parsed] + ["text"], dtype=object)
+    kinds = pd.Series(unique_kinds[codes], index=values.index, dtype=object)
     if kinds.nunique() > 1:
         counts = kinds.value_counts()
         main, other = counts.index[0], counts.index[-1]
@@ -598,7 +597,6 @@ def sorted_periods(values, *, where: str, column: str = "period") -> list:
     """
     values = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     keys = period_keys(values, where=where, column=column)
-    first: dict = {}
-    for value, key in zip(values, keys):
-        first.setdefault(value, key)
-    return sorted(first, key=first.__getitem__)
+    distinct = ~values.astype(object).duplicated().to_numpy()
+    pairs = zip(values[distinct], keys[distinct])
+    return [value for value, _ in sorted(pairs, key=lambda pair: pair[1])]
