@@ -124,6 +124,87 @@ def test_rates_errors_name_the_problem():
         baseline.rates([1, 2], "hall")
 
 
+def test_rates_refuses_fractional_counts_as_every_module_does():
+    # 94.6 of 100 (a weighted total) is neither rounded to 95 nor read as 0.946 of a
+    # binomial sample: the library's one count rule (cxeval.schemas, "Counts") refuses it,
+    # as pilot.compare_proportions and data.load do.
+    df = pd.DataFrame({"hall": ["A", "B"], "responses": [100, 200], "satisfied": [94.6, 190]})
+    with pytest.raises(DataError, match=r"rates: column 'satisfied' row 0: 94.6 is not a whole "
+                                        r"number; counts must be whole numbers of answers; "
+                                        r"weighted totals are refused, not rounded"):
+        baseline.rates(df, "hall")
+    with pytest.raises(DataError, match=r"p_chart: column 'responses' row 1: 200.5 is not a whole"):
+        baseline.p_chart(df.assign(period="2008-01", satisfied=[94, 190],
+                                   responses=[100, 200.5]))
+    with pytest.raises(DataError, match=r"funnel: column 'satisfied' row 1: -3 is negative; a "
+                                        r"count must be 0 or more"):
+        baseline.funnel(df.assign(satisfied=[94, -3]), "hall")
+
+
+def test_rates_pools_the_rows_with_counts_and_says_how_many_were_left_out():
+    # Hall A: 100/1000/500 answers with 90/950/(missing) satisfied. The third row has no
+    # count, so A is 1040 of 1100 (not the 0.925 mean of the row rates), with its interval.
+    df = pd.DataFrame({"hall": ["A", "A", "A", "B"],
+                       "period": ["2008-01", "2008-02", "2008-03", "2008-01"],
+                       "responses": [100, 1000, 500, 200], "satisfied": [90, 950, np.nan, 180]})
+    out = baseline.rates(df, "hall").set_index("hall")
+    assert out.loc["A", ["responses", "satisfied"]].tolist() == [1100, 1040]
+    assert out.loc["A", "rate"] == pytest.approx(1040 / 1100, abs=1e-15)
+    low, high = wilson_closed_form(1040, 1100, stats.norm.ppf(0.975))
+    assert out.loc["A", "ci_low"] == pytest.approx(low, abs=1e-12)
+    assert out.loc["A", "ci_high"] == pytest.approx(high, abs=1e-12)
+    assert out.attrs["sample_size_known"] is True and out.attrs["rows_left_out"] == 1
+    assert "1 row(s) without responses/satisfied counts were left out (A: 1)" in out.attrs["note"]
+    # A rate-only row beside counted rows is left out the same way: one estimator per group.
+    mixed = df.assign(rate=[np.nan, np.nan, 0.5, np.nan])
+    assert baseline.rates(mixed, "hall")["rate"].iloc[0] == pytest.approx(1040 / 1100)
+    # The chart names the period that has no counts, without blaming a rate column.
+    with pytest.raises(DataError, match=r"p_chart: periods 2008-03 have no responses/satisfied "
+                                        r"counts \(every row lacks one of them\) and no rate"):
+        baseline.p_chart(df)
+    chart = baseline.p_chart(df[df["period"] != "2008-03"])
+    assert chart.attrs["rows_left_out"] == 0
+
+
+def test_a_hall_with_no_answers_is_a_count_of_zero_not_a_rate():
+    df = pd.DataFrame({"hall": ["A", "B"], "responses": [200, 0], "satisfied": [190, 0]})
+    out = baseline.rates(df, "hall", target=0.95)
+    assert out["responses"].tolist() == [200, 0] and math.isnan(out["rate"].iloc[1])
+    assert out.attrs["sample_size_known"] is True
+    assert out.attrs["note"] == "1 of 2 groups have 0 responses: no rate."
+    with pytest.raises(DataError, match=r"funnel: units B have 0 responses, so no rate to show"):
+        baseline.funnel(df, "hall")
+
+
+def test_a_row_of_counts_listed_twice_is_refused():
+    df = pd.DataFrame({"hall": ["A", "A", "B"], "period": ["2008-01"] * 3,
+                       "responses": [200, 200, 180], "satisfied": [190, 190, 170]})
+    with pytest.raises(DataError, match=r"rates: rows \[0, 1\] are identical in every column "
+                                        r"\(2 repeated rows in all\); pooling them would count the "
+                                        r"same answers twice"):
+        baseline.rates(df, "hall")
+
+
+def test_missing_and_mixed_periods_are_errors_with_the_rows_named():
+    df = pd.DataFrame({"period": ["2008-01", "2008-02", None, "2008-03"],
+                       "responses": [300] * 4, "satisfied": [270, 275, 280, 290]})
+    for call in (baseline.p_chart, baseline.run_chart, baseline.status,
+                 lambda d: baseline.change(d), lambda d: baseline.recent(d)):
+        with pytest.raises(DataError, match=r"column 'period' is empty in 1 row\(s\) \(first rows: "
+                                            r"\[2\]\); every row needs its period"):
+            call(df)
+    mixed = df.assign(period=["2008-01", "2008-02", "2008-Q1", "2008-03"])
+    with pytest.raises(DataError, match=r"p_chart: column 'period' mixes kinds of periods: 2 kinds "
+                                        r"\(months, quarters\); row\(s\) \[2\] hold '2008-Q1'"):
+        baseline.p_chart(mixed)
+    with pytest.raises(DataError, match=r"overdispersion: column 'period' mixes kinds"):
+        baseline.overdispersion(mixed)
+    # Calendar order: quarters by year, then quarter.
+    quarters = pd.DataFrame({"period": ["2007-Q1", "2006-Q4", "2006-Q2"], "responses": [100] * 3,
+                             "satisfied": [90, 91, 92]})
+    assert baseline.p_chart(quarters)["period"].tolist() == ["2006-Q2", "2006-Q4", "2007-Q1"]
+
+
 def test_below_target_orders_worst_first_and_says_how_sure():
     df = pd.DataFrame({"hall": ["A", "B", "C"], "responses": [200, 400, 300],
                        "satisfied": [185, 352, 290]})

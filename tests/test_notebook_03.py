@@ -107,3 +107,38 @@ def test_notebook_for_a_branch_without_pilot(run_notebook, tmp_path, monkeypatch
         run_notebook(STEM, branch="贵阳", pilot_hall="庵埠", pilot_start="2008-08")
     assert err.value.ename == "DataError"
     assert "贵阳: the declared pilot (庵埠, from 2008-08) cannot be evaluated" in err.value.evalue
+
+
+@pytest.mark.notebook
+def test_notebook_on_a_gappy_survey_states_what_it_could_not_estimate(run_notebook, sample_dir,
+                                                                      tmp_path):
+    # Real surveys skip months and open halls late: nobody was surveyed in March, and the
+    # rollout hall 浮洋 has no survey before the rollout (2008-09).
+    import shutil
+
+    import pandas as pd
+
+    from cxeval import sample
+
+    survey = pd.read_csv(sample_dir / "hall_survey.csv", dtype={"period": str})
+    survey = survey[survey["period"] != "2008-03"]
+    survey = survey[~((survey["hall"] == "浮洋") & (survey["period"] < sample.ROLLOUT_START))]
+    gappy = tmp_path / "gappy"
+    gappy.mkdir()
+    survey.to_csv(gappy / "hall_survey.csv", index=False)
+
+    shutil.copy(sample_dir / "pilots.csv", gappy / "pilots.csv")   # the pilot as registered
+    results = run_notebook(STEM, branch="潮安", lang="en", data_dir=str(gappy))
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 5
+    assert results["its_missing_periods"] == ["2008-03"] and results["its_estimable"] is True
+    assert results["rollout_left_out"] == ["浮洋"] and results["rollout_not_estimable"] == []
+    ev = _library(gappy, "潮安")
+    assert results["did_effect"] == pytest.approx(ev.did.effect, abs=1e-12)
+    assert results["its_level_change"] == pytest.approx(ev.its.level_change, abs=1e-12)
+    html = _html(outputs)
+    assert escape(ev.verdict("en")) in html
+    assert "The pilot hall has no survey for 2008-03: time is counted in calendar months" in html
+    assert "No hall was surveyed in 2008-03" in html
+    assert ("Left out, no survey before adopting, so their effect cannot be estimated: "
+            "浮洋 (adopting 2008-09).") in html

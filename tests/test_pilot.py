@@ -117,6 +117,40 @@ def test_compare_proportions_validation(args, kwargs, error, match):
         pilot.compare_proportions(*args, **kwargs)
 
 
+def test_fractional_counts_are_refused_everywhere_never_rounded():
+    # 94.6 of 100 used to become 95/100 and "meet 95%" here while baseline said 0.946:
+    # the library's one rule (cxeval.schemas, "Counts") refuses it in every function.
+    rule = r"is not a whole number; counts must be whole numbers of answers; weighted totals are refused"
+    with pytest.raises(ValueError, match=r"success_a must be a whole number, got 5.5; counts must be whole"):
+        pilot.compare_proportions(5.5, 10, 5, 10)
+    month = pd.DataFrame({"period": ["2008-07", "2008-08"], "responses": [100, 100],
+                          "satisfied": [90, 94.6]})
+    with pytest.raises(DataError, match=r"sustained: column 'satisfied' row 1: 94.6 " + rule):
+        pilot.sustained(month, target=0.95, start="2008-08")
+    with pytest.raises(DataError, match=r"before_after: column 'satisfied' row 1: 94.6 " + rule):
+        pilot.before_after(month, start="2008-08")
+    with pytest.raises(DataError, match=r"group_trends: column 'satisfied' row 1: 94.6 " + rule):
+        pilot.group_trends(month.assign(group="pilot"))
+    panel = _panel(1, units=4, treated=1, periods=4, start=2).astype({"satisfied": float})
+    panel.loc[5, "satisfied"] += 0.5
+    with pytest.raises(DataError, match=r"did: column 'satisfied' row 5: \d+\.5 " + rule):
+        _did(panel)
+    with pytest.raises(DataError, match=r"rollout_effects: column 'satisfied' row 5: \d+\.5 " + rule):
+        pilot.rollout_effects(panel.assign(adoption=np.where(panel.treated, "2008-03", None)),
+                              unit="hall", period="period", adoption="adoption")
+
+
+def test_sustained_and_baseline_rates_give_the_same_rate_and_interval():
+    from cxeval import baseline
+
+    df = pd.DataFrame({"period": ["2008-08", "2008-09"], "responses": [946, 1000],
+                       "satisfied": [900, 946]})
+    mine = pilot.sustained(df, target=0.95, start="2008-08").table
+    theirs = baseline.rates(df, "period", target=0.95)
+    for column in ("responses", "satisfied", "rate", "ci_low", "ci_high", "meets_target"):
+        assert mine[column].tolist() == pytest.approx(theirs[column].tolist(), abs=1e-15), column
+
+
 def test_before_after_pools_the_windows():
     df = pd.DataFrame({"period": ["2008-06", "2008-07", "2008-08", "2008-09"],
                        "responses": [100, 300, 200, 200], "satisfied": [90, 270, 190, 194]})
@@ -323,6 +357,39 @@ def test_did_validation_messages():
         _did(df.assign(treated="yes"))
 
 
+def test_did_says_what_is_missing_instead_of_a_key_error():
+    df = _panel(3, units=5, treated=1, periods=6, start=3)
+    late = df[~((df.hall == "h00") & ~df.post)]  # the treated hall starts at the start
+    with pytest.raises(DataError, match=r"did cannot estimate the effect: no treated unit has survey rows "
+                                        r"both before and from the start \(treated unit\(s\) \['h00'\] "
+                                        r"have no rows before the start\)"):
+        _did(late)
+    stopped = df[~(~df.treated & df.post)]  # comparison halls stop reporting at the start
+    with pytest.raises(DataError, match=r"no comparison unit has survey rows both before and from the "
+                                        r"start \(comparison unit\(s\) \['h01', 'h02', 'h03', 'h04'\] "
+                                        r"have no rows from the start\)"):
+        _did(stopped)
+    # Comparison halls surveyed after the start, but never in the same months as the
+    # treated hall: the treated-after cells are explained by the month effects alone.
+    apart = df[~(df.treated & df.period.isin(["2008-05", "2008-06"]))
+               & ~(~df.treated & (df.period == "2008-04"))]
+    with pytest.raises(DataError, match=r"did cannot estimate the effect: in the periods after the start the "
+                                        r"treated units are never observed together with comparison units"):
+        _did(apart)
+
+
+def test_did_event_time_is_calendar_time_and_one_sided_units_are_named():
+    df = _panel(5, units=12, treated=2, periods=10, start=6, effect=0.03)
+    gappy = df[df.period != "2008-03"]                      # nobody surveyed in March
+    gappy = gappy[~((gappy.hall == "h11") & gappy.post)]     # one comparison hall stops
+    result = _did(gappy)
+    es = result.event_study
+    assert es["period"].tolist() == [f"2008-{m:02d}" for m in (1, 2, 4, 5, 6, 7, 8, 9, 10)]
+    assert es["event_time"].tolist() == [-6, -5, -3, -2, -1, 0, 1, 2, 3]
+    assert any("2008-03" in en and "calendar periods" in en for _, en in result.notes)
+    assert any(en.endswith("adding nothing to the estimate: h11") for _, en in result.notes)
+
+
 # --------------------------------------------------------------------------- ITS
 def test_its_recovers_a_noise_free_segmented_line():
     t = np.arange(12)
@@ -336,6 +403,44 @@ def test_its_recovers_a_noise_free_segmented_line():
     assert (res.n_pre, res.n_post, res.maxlags) == (7, 5, 2)
     np.testing.assert_allclose(res.data["fitted"], y, atol=1e-12)
     np.testing.assert_allclose(res.data["counterfactual"], 0.90 + 0.002 * t, atol=1e-12)
+
+
+def test_its_counts_calendar_time_across_a_missing_month():
+    # The audit's case: a straight line 0.90 + 0.005 t with March missing. Counting rows
+    # gave pre-slope 0.0065 and a level change of -0.25 pp; the truth is 0.005, 0, 0.
+    line = pd.Series(0.90 + 0.005 * np.arange(12), index=[f"2008-{m:02d}" for m in range(1, 13)])
+    s = line.drop("2008-03")
+    for series, intervention in ((s, "2008-07"),
+                                 (s.set_axis(pd.PeriodIndex(s.index, freq="M")), pd.Period("2008-07", "M")),
+                                 (line.where(line.index != "2008-03"), "2008-07")):  # NaN is a gap too
+        res = pilot.its(series, intervention=intervention)
+        np.testing.assert_allclose(res.table["estimate"], [0.90, 0.005, 0.0, 0.0], atol=1e-12)
+        assert res.data["t"].tolist() == [0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+        assert res.missing == ["2008-03"] and res.t0 == 6 and (res.n_pre, res.n_post) == (5, 6)
+        assert "no data for 2008-03" in res.notes[0][1] and "2008-03" in res.summary()
+    # With noise, the estimates are those of OLS on the calendar design built by hand.
+    from statsmodels.regression.linear_model import OLS
+
+    rng = np.random.default_rng(2)
+    quarters = [f"{y}-Q{q}" for y in range(2004, 2008) for q in range(1, 5)]
+    y = pd.Series(0.9 + rng.normal(0, 0.01, 16), index=quarters).drop(["2005-Q2", "2006-Q4"])
+    t = np.array([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 12, 13, 14, 15], dtype=float)
+    d = (t >= 9).astype(float)
+    hand = OLS(y.to_numpy(), np.column_stack([np.ones(14), t, d, (t - 9) * d])).fit(
+        cov_type="HAC", cov_kwds={"maxlags": 2}, use_t=True)
+    res = pilot.its(y, intervention="2006-Q2", maxlags=2)
+    np.testing.assert_allclose(res.table["estimate"], hand.params, atol=1e-12)
+    np.testing.assert_allclose(res.se, hand.bse, rtol=1e-10)
+    assert res.missing == ["2005-Q2", "2006-Q4"]
+
+
+def test_its_refuses_repeated_and_mixed_periods():
+    s = pd.Series([0.9] * 8, index=[f"2008-{m:02d}" for m in range(1, 9)])
+    with pytest.raises(DataError, match=r"its: period\(s\) \['2008-05'\] appear more than once in the "
+                                        r"series index; give one value per period"):
+        pilot.its(s.rename(index={"2008-06": "2008-05"}), intervention="2008-04")
+    with pytest.raises(DataError, match=r"its: column 'series index' mixes kinds of periods"):
+        pilot.its(s.rename(index={"2008-06": "2008-Q2"}), intervention="2008-04")
 
 
 def test_its_newey_west_errors_match_the_sandwich_written_out():
@@ -439,6 +544,74 @@ def test_rollout_effects_validation_and_always_treated_units():
     assert "A2" in res.notes[0][1] and res.by_wave["units"].tolist() == [1, 1]
 
 
+def _late_wave(n=100000, first_b=5, drop=()):
+    """Noise-free counts, +5 pp from adoption: wave A (2008-04, two halls) and wave B
+    (2008-06, one hall first surveyed in month ``first_b + 1``), three never-adopters."""
+    season = [0.0, 0.004, -0.003, 0.002, 0.006, -0.002, 0.001, 0.003]
+    rows = []
+    for unit, wave, base, first in [("A1", "2008-04", 0.90, 0), ("A2", "2008-04", 0.88, 0),
+                                    ("B1", "2008-06", 0.91, first_b), ("N1", None, 0.89, 0),
+                                    ("N2", None, 0.92, 0), ("N3", None, 0.86, 0)]:
+        for m in range(first, 8):
+            period = f"2008-{m + 1:02d}"
+            if (unit, period) in drop or period in drop:
+                continue
+            rate = base + season[m] + (0.05 if wave and period >= wave else 0.0)
+            rows.append({"hall": unit, "period": period, "responses": n,
+                         "satisfied": round(rate * n), "adoption": wave})
+    return pd.DataFrame(rows)
+
+
+def _rollout(df):
+    return pilot.rollout_effects(df, unit="hall", period="period", adoption="adoption")
+
+
+def test_a_wave_without_data_before_adoption_is_not_estimable_never_zero():
+    res = _rollout(_late_wave())
+    waves = res.by_wave.set_index("wave")
+    assert waves.loc["2008-04", "estimate"] == pytest.approx(0.05, abs=1e-4)
+    assert bool(waves.loc["2008-04", "estimable"]) and waves.loc["2008-04", "reason"] == ""
+    b = waves.loc["2008-06"]
+    assert not b["estimable"] and b["reason"] == "no_data_before" and b["units"] == 1
+    assert math.isnan(b["estimate"]) and math.isnan(b["ci_low"]) and math.isnan(b["p_value"])
+    assert (b["pre_periods"], b["post_periods"]) == (0, 3)
+    assert res.left_out == ["B1"] and res.not_estimable["wave"].tolist() == ["2008-06"]
+    assert "wave 2008-06: 1 unit(s)  not estimable: its halls have no survey before adopting" in res.summary()
+    # Event time uses only what is identified: +5 pp from adoption on, not the +3.3 pp a
+    # zero from wave B used to pull in.
+    ev = res.by_event_time.set_index("event_time")
+    assert ev.loc[[0, 1, 2, 3, 4], "estimate"].tolist() == pytest.approx([0.05] * 5, abs=1e-4)
+    assert (ev.loc[0, "waves"], ev.loc[0, "responses"]) == (1, 200000)
+
+
+def test_rollout_counts_calendar_months_and_needs_the_reference_month():
+    # Nobody surveyed in May (A's month +1); B1 first surveyed in May, so its reference
+    # month (June's predecessor) is missing: B still has an effect by wave (April before
+    # adoption) but is left out of the averages by months since adoption.
+    res = _rollout(_late_wave(first_b=3, drop=("2008-05",)))
+    waves = res.by_wave.set_index("wave")
+    assert waves["estimate"].tolist() == pytest.approx([0.05, 0.05], abs=1e-4)
+    assert waves["estimable"].tolist() == [True, True]
+    assert waves.loc["2008-06", ["pre_periods", "post_periods"]].tolist() == [1, 3]
+    ev = res.by_event_time.set_index("event_time")
+    assert ev.index.tolist() == [-3, -2, -1, 0, 2, 3, 4]  # e = 1 (May) has no data
+    assert ev.loc[[0, 2, 3, 4], "estimate"].tolist() == pytest.approx([0.05] * 4, abs=1e-4)
+    assert (ev["waves"] == 1).all()
+    assert any("no data in the month before adoption (the reference): wave(s) 2008-06" in en
+               for _, en in res.notes)
+
+
+def test_a_late_hall_in_a_wave_is_left_out_and_named():
+    df = _late_wave(first_b=0, drop=[("A2", f"2008-0{m}") for m in (1, 2, 3)])
+    res = _rollout(df)
+    waves = res.by_wave.set_index("wave")
+    assert waves.loc["2008-04", "units"] == 2 and bool(waves.loc["2008-04", "estimable"])
+    assert waves.loc["2008-04", "estimate"] == pytest.approx(0.05, abs=1e-4)
+    assert res.left_out == ["A2"]
+    assert any("A2 (adopting 2008-04)" in en for _, en in res.notes)
+    assert res.by_event_time.set_index("event_time").loc[0, "responses"] == 2 * 100000  # A1 and B1
+
+
 # --------------------------------------------------------------------------- sustained
 def test_sustained_wilson_intervals_and_misses_within_noise():
     df = pd.DataFrame({"period": ["2008-08", "2008-09", "2008-09", "2008-10", "2008-07"],
@@ -465,6 +638,15 @@ def test_sustained_wilson_intervals_and_misses_within_noise():
     assert res.missed_clearly == ["2008-10"]  # 270/300 = 90.0%
     assert (res.all_met, res.sustained, res.periods_met) == (False, False, 1)
     assert "missed clearly: 2008-10" in res.summary()
+
+
+def test_sustained_names_the_months_without_data():
+    df = pd.DataFrame({"period": ["2008-08", "2008-10", "2008-11"], "responses": [300] * 3,
+                       "satisfied": [290, 291, 292]})
+    res = pilot.sustained(df, target=0.95, start="2008-07", end="2008-12")
+    assert res.table["period"].tolist() == ["2008-08", "2008-10", "2008-11"]
+    assert res.missing == ["2008-07", "2008-09", "2008-12"]
+    assert res.all_met and res.summary().endswith("; no data: 2008-07, 2008-09, 2008-12")
 
 
 def test_sustained_validation():
@@ -508,6 +690,10 @@ def test_pilot_design_groups_and_no_pilot_reasons():
     alone = pilot.pilot_design(survey, branch="潮安", pilot_hall="庵埠", pilot_start="2008-07",
                                comparison=["市区"])
     assert not alone.has_pilot and "no comparison halls" in alone.reason("en")
+    stopped = survey[(survey.branch == "潮安") | (survey.period < "2008-07")]
+    cut = pilot.pilot_design(stopped, branch="潮安", pilot_hall="庵埠", pilot_start="2008-07")
+    assert not cut.has_pilot and cut.reason("en") == (
+        "The pilot cannot be evaluated: no comparison hall has survey data both before and from 2008-07.")
     with pytest.raises(ValueError, match=r"pilot_start must be a month 'YYYY-MM' or a quarter 'YYYY-Qn' "
                                          r"\(e.g. '2008-08'\), got '2008-8'"):
         pilot.pilot_design(survey, branch="潮安", pilot_hall="庵埠", pilot_start="2008-8")
@@ -544,6 +730,44 @@ def test_verdict_says_when_the_data_cannot_conclude_and_which_method_to_believe(
     assert pilot.verdict(did_result=None, lang="zh") == "没有可评估的试点：数据无法说明试点是否有效。"
     with pytest.raises(ValueError, match="lang must be 'zh' or 'en', got 'fr'"):
         pilot.verdict(did_result=None, lang="fr")
+
+
+def test_the_report_says_what_a_gappy_survey_could_not_estimate():
+    from cxeval import plots
+
+    survey = _survey()
+    survey = survey[survey.period != "2008-03"]                       # nobody surveyed in March
+    survey = survey[~((survey.hall == "h02") & (survey.period < "2008-09"))]  # a late starter
+    design = pilot.pilot_design(survey, branch="潮安", pilot_hall="庵埠", pilot_start="2008-07",
+                                rollout_start="2008-09")
+    ev = pilot.evaluate(design, target=0.9)
+    assert ev.its.missing == ["2008-03"] and ev.did.missing == ["2008-03"]
+    assert ev.rollout.left_out == ["h02"] and ev.rollout.by_wave["estimable"].all()
+    en, zh = ev.verdict("en"), ev.verdict("zh")
+    assert "The pilot hall has no survey for 2008-03: time is counted in calendar months" in en
+    assert "Left out, no survey before adopting, so their effect cannot be estimated: h02 (adopting 2008-09)." in en
+    assert "试点营业厅以下月份没有调查数据：2008-03" in zh and "h02（2008-09）" in zh
+    assert "No hall was surveyed in 2008-03" in ev.describe("event_study", "en")
+    assert "2008-03" in ev.describe("its", "zh")
+    numbers = ev.key_numbers()
+    assert numbers["its_missing_periods"] == ["2008-03"] and numbers["rollout_left_out"] == ["h02"]
+    assert numbers["rollout_not_estimable"] == [] and numbers["its_estimable"] is True
+
+    # Both rollout halls late: the wave itself cannot be estimated, and every part says so.
+    both = survey[~(survey.hall.isin(["h01", "h02"]) & (survey.period < "2008-09"))]
+    ev = pilot.evaluate(pilot.pilot_design(both, branch="潮安", pilot_hall="庵埠", pilot_start="2008-07",
+                                           rollout_start="2008-09"), target=0.9)
+    assert ev.key_numbers()["rollout_not_estimable"] == ["2008-09"]
+    assert "wave 2008-09 (2 hall(s)) not estimable: its halls have no survey before adopting" in ev.verdict("en")
+    assert "2008-09 批（2 个营业厅）无法估计：该批营业厅在推广前没有调查数据" in ev.verdict("zh")
+    assert "not estimable: its halls have no survey before adopting" in ev.show("rollout", "en").to_html()
+    assert "无法估计" in ev.show("rollout", "zh").to_html()
+    assert "not estimable" in pilot.headline(ev, "en").markup
+    assert "+0.0 pp" not in ev.describe("rollout", "en")
+    plots.plot_its(ev.its, lang="en")
+    plots.plot_pilot_trends(ev.trends, labels=ev.group_labels("en"), interventions=ev.interventions("en"))
+    fig = plots.plot_rollout(ev.rollout, lang="en")
+    assert "2008-09 (2 hall(s)): not estimable" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
 
 
 def test_compare_methods_table():

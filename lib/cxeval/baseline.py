@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cxeval import report
+from cxeval import report, schemas
 from cxeval.errors import DataError
 
 __all__ = [
@@ -109,9 +109,16 @@ def _numeric(df: pd.DataFrame, col: str, func: str) -> pd.Series:
 def _counts_frame(df: pd.DataFrame, keys: list[str], func: str) -> pd.DataFrame:
     """Aggregate survey rows to one row per key with counts and a rate.
 
-    Rows with ``responses`` and ``satisfied`` are pooled (summed). A group in which any
-    row has only a ``rate`` keeps no sample size: its responses and satisfied are NaN and
-    its rate is the mean of the rows' rates (there is no n to weight them by).
+    Counts follow the library's rule (:mod:`cxeval.schemas`, "Counts"): whole numbers,
+    no row of counts repeated. A row *has counts* when both ``responses`` and
+    ``satisfied`` are given (``responses`` may be 0: then it adds nothing). In a group
+    with counts, rows without them are left out — never a switch of estimator — and
+    counted in ``rows_left_out``. A group with no counts at all but rates keeps no sample
+    size: its responses and satisfied are NaN and its rate is the mean of the rows'
+    rates (there is no n to weight them by).
+
+    Returns the keys, ``responses``, ``satisfied``, ``counted`` (the group has counts),
+    ``rate`` (NaN for a group of 0 responses) and ``rows_left_out``.
     """
     _require(df, keys, func)
     has_resp = "responses" in df.columns
@@ -130,8 +137,9 @@ def _counts_frame(df: pd.DataFrame, keys: list[str], func: str) -> pd.DataFrame:
     else:
         resp = nan
     rate = _numeric(df, "rate", func) if has_rate else nan
-    if (resp < 0).any() or (sat < 0).any():
-        raise DataError(f"{func}: responses and satisfied must be >= 0")
+    schemas.check_counts(resp, column="responses", where=func)
+    schemas.check_counts(sat, column="satisfied", where=func)
+    schemas.check_repeated_rows(df, responses="responses", where=func)
     over = sat > resp
     if over.any():
         i = over.idxmax()
@@ -141,11 +149,11 @@ def _counts_frame(df: pd.DataFrame, keys: list[str], func: str) -> pd.DataFrame:
         bad = rate[(rate < 0) | (rate > 1)].iloc[0]
         raise DataError(f"{func}: rate must be a proportion 0–1, found {bad:g}; load files "
                         f"with cxeval.data.load, which reads 95.3 and '95.3%' as 0.953")
-    counted = resp.notna() & sat.notna() & (resp > 0)
+    counted = resp.notna() & sat.notna()
     work["_resp"] = resp.where(counted)
     work["_sat"] = sat.where(counted)
     work["_counted"] = counted
-    work["_rate"] = (sat / resp).where(counted, rate)
+    work["_rate"] = rate.where(~counted)
     if not keys:
         work["_all"] = 0
         group_keys = ["_all"]
@@ -153,13 +161,49 @@ def _counts_frame(df: pd.DataFrame, keys: list[str], func: str) -> pd.DataFrame:
         group_keys = keys
     g = work.groupby(group_keys, sort=True, dropna=False, observed=True)
     out = g.agg(responses=("_resp", "sum"), satisfied=("_sat", "sum"),
-                counted=("_counted", "all"), mean_rate=("_rate", "mean")).reset_index()
+                counted_rows=("_counted", "sum"), rows=("_counted", "size"),
+                mean_rate=("_rate", "mean")).reset_index()
     if not keys:
         out = out.drop(columns="_all")
+    out["counted"] = out["counted_rows"] > 0
     out["rate"] = np.where(out["counted"], out["satisfied"] / out["responses"].where(
         out["responses"] > 0), out["mean_rate"])
     out.loc[~out["counted"], ["responses", "satisfied"]] = np.nan
-    return out.drop(columns="mean_rate")
+    out["rows_left_out"] = np.where(out["counted"], out["rows"] - out["counted_rows"], 0).astype("int64")
+    return out.drop(columns=["mean_rate", "counted_rows", "rows"])
+
+
+def _left_out_note(agg: pd.DataFrame, keys: list[str]) -> dict:
+    """``attrs`` saying which groups left rows without counts out (empty when none did)."""
+    left = agg[agg["rows_left_out"] > 0]
+    if left.empty:
+        return {"rows_left_out": 0}
+    names = [", ".join(map(str, row)) for row in left[keys].itertuples(index=False)] if keys else []
+    where = f" ({'; '.join(f'{n}: {k}' for n, k in zip(names, left['rows_left_out']))})" if names else ""
+    total = int(left["rows_left_out"].sum())
+    return {"rows_left_out": total,
+            "left_out_note": f"{total} row(s) without responses/satisfied counts were left out{where}: "
+                             "those groups are pooled from their rows with counts."}
+
+
+def _need_counts(agg: pd.DataFrame, keys: list[str], func: str, *, units: str, need: str) -> None:
+    """Raise, naming them, when groups lack counts (a rate only, or nothing) or have 0 responses."""
+    def names(mask) -> str:
+        rows = agg.loc[mask, keys].astype(str)
+        return ", ".join(" / ".join(r) for r in rows.itertuples(index=False))
+
+    rate_only = (~agg["counted"] & agg["rate"].notna()).to_numpy()
+    if rate_only.any():
+        raise DataError(f"{func}: {units} {names(rate_only)} have a rate but no responses/"
+                        f"satisfied counts; {need}")
+    nothing = (~agg["counted"]).to_numpy()
+    if nothing.any():
+        raise DataError(f"{func}: {units} {names(nothing)} have no responses/satisfied counts "
+                        f"(every row lacks one of them) and no rate; {need}")
+    zero = (agg["responses"] == 0).to_numpy()
+    if zero.any():
+        raise DataError(f"{func}: {units} {names(zero)} have 0 responses, so no rate to show; "
+                        "leave them out of the data")
 
 
 def _int_if_whole(s: pd.Series) -> pd.Series:
@@ -184,23 +228,14 @@ def _wilson(satisfied, responses, conf):
 
 def _period_key(value) -> pd.Period | str:
     """Parse a period label ("2008-03", "2006-Q2", "2006") for ordering and arithmetic."""
-    text = str(value)
-    try:
-        if len(text) == 4 and text.isdigit():
-            return pd.Period(text, freq="Y")
-        return pd.Period(text)
-    except (ValueError, TypeError):
-        return text
+    key = schemas.period_key(str(value))
+    return key if key is not None else str(value)
 
 
-def _sorted_periods(values) -> list:
-    uniq = list(dict.fromkeys(values))
-    keys = [_period_key(v) for v in uniq]
-    if all(isinstance(k, pd.Period) for k in keys) and len({k.freqstr for k in keys}) <= 1:
-        order = sorted(range(len(uniq)), key=lambda i: keys[i])
-    else:
-        order = sorted(range(len(uniq)), key=lambda i: str(uniq[i]))
-    return [uniq[i] for i in order]
+def _sorted_periods(values, func: str = "periods", column: str = "period") -> list:
+    """The distinct period labels in calendar order; DataError naming the rows when a
+    period is empty or months and quarters are mixed (neither has a place on one line)."""
+    return schemas.sorted_periods(values, where=func, column=column)
 
 
 # =========================================================================== rates
@@ -226,19 +261,28 @@ def rates(df, by, *, target=None, conf=0.95) -> pd.DataFrame:
         One row per group, sorted by the groups:
 
         - *by* columns;
-        - ``responses``, ``satisfied``: pooled counts (NaN when only rates are known);
-        - ``rate``: satisfied / responses (the mean rate when only rates are known);
+        - ``responses``, ``satisfied``: pooled counts of the group's rows with counts (NaN
+          when only rates are known);
+        - ``rate``: satisfied / responses (the mean rate when only rates are known; NaN
+          for a group of 0 responses);
         - ``ci_low``, ``ci_high``: Wilson score interval at ``conf`` (NaN without counts —
           no sample size is invented);
         - ``gap_to_target``: rate − target (negative = below target; NaN without target);
         - ``meets_target``: rate >= target (missing without target or rate).
 
-        ``attrs["sample_size_known"]`` is False when some group has only a rate and
-        ``attrs["note"]`` then says so in a sentence; ``attrs["conf"]`` and
-        ``attrs["target"]`` record the settings.
+        ``attrs["sample_size_known"]`` is False when some group has only a rate;
+        ``attrs["rows_left_out"]`` counts rows without counts left out of groups that
+        have counts; ``attrs["note"]`` says either in a sentence (and names groups of 0
+        responses); ``attrs["conf"]`` and ``attrs["target"]`` record the settings.
 
     Notes
     -----
+    Rows with counts and rows without are never mixed in one estimate: a group with
+    counts is pooled from its rows with counts (the others are left out and counted in
+    ``attrs``); only a group with no counts at all is given the mean of its rates.
+    Counts must be whole numbers (:mod:`cxeval.schemas`, "Counts": weighted totals are
+    refused, not rounded).
+
     The Wilson interval (Wilson 1927) is computed by
     ``statsmodels.stats.proportion.proportion_confint(method="wilson")``; unlike the Wald
     interval it stays inside 0–1 and keeps its coverage near 95% satisfaction.
@@ -247,7 +291,8 @@ def rates(df, by, *, target=None, conf=0.95) -> pd.DataFrame:
     ------
     DataError
         A grouping or count column is missing (the message lists the columns there are),
-        counts are negative, satisfied > responses, or a rate is outside 0–1.
+        counts are fractional or negative, satisfied > responses, a row of counts is
+        repeated exactly, or a rate is outside 0–1.
     ValueError
         ``target`` or ``conf`` is not a proportion.
 
@@ -279,11 +324,24 @@ def rates(df, by, *, target=None, conf=0.95) -> pd.DataFrame:
         meets[out["rate"].isna().to_numpy()] = pd.NA
         out["meets_target"] = meets if out["rate"].isna().any() else meets.astype(bool)
     known = bool(agg["counted"].all())
-    out.attrs.update(conf=conf, target=target, sample_size_known=known)
-    if not known:
-        n_missing = int((~agg["counted"]).sum())
-        out.attrs["note"] = (f"{n_missing} of {len(agg)} groups have only a rate and no sample "
-                             f"size: their intervals are not shown (no n is assumed).")
+    left = _left_out_note(agg, keys)
+    out.attrs.update(conf=conf, target=target, sample_size_known=known,
+                     rows_left_out=left["rows_left_out"])
+    notes = []
+    rate_only = ~agg["counted"] & agg["rate"].notna()
+    if rate_only.any():
+        notes.append(f"{int(rate_only.sum())} of {len(agg)} groups have only a rate and no "
+                     f"sample size: their intervals are not shown (no n is assumed).")
+    nothing = ~agg["counted"] & agg["rate"].isna()
+    if nothing.any():
+        notes.append(f"{int(nothing.sum())} of {len(agg)} groups have neither counts nor a rate.")
+    empty = agg["counted"] & (agg["responses"] == 0)
+    if empty.any():
+        notes.append(f"{int(empty.sum())} of {len(agg)} groups have 0 responses: no rate.")
+    if "left_out_note" in left:
+        notes.append(left["left_out_note"])
+    if notes:
+        out.attrs["note"] = " ".join(notes)
     return out.reset_index(drop=True)
 
 
@@ -351,7 +409,7 @@ def recent(df, *, periods=3, period="period") -> pd.DataFrame:
     _require(df, [period], func)
     if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
         raise ValueError(f"{func}: periods must be a whole number >= 1, got {periods!r}")
-    keep = _sorted_periods(df[period].dropna())[-periods:]
+    keep = _sorted_periods(df[period], func, period)[-periods:]
     out = df[df[period].isin(keep)].copy()
     out.attrs["periods"] = [str(p) for p in keep]
     return out
@@ -472,8 +530,9 @@ def run_chart(df, *, period="period") -> pd.DataFrame:
     func = "run_chart"
     _check_frame(df, func)
     _require(df, [period, "rate"] if "satisfied" not in df.columns else [period], func)
+    schemas.period_keys(df[period], where=func, column=period)
     table = rates(df, period)
-    order = _sorted_periods(table[period].dropna())
+    order = _sorted_periods(table[period], func, period)
     rows = table.set_index(period).loc[order].reset_index()
     values = rows["rate"].to_numpy(float)
     center = float(np.nanmedian(values)) if len(values) else np.nan
@@ -484,7 +543,7 @@ def run_chart(df, *, period="period") -> pd.DataFrame:
         "ucl": np.nan, "signal": res["long_points"], "phase": "", "sigma_z": np.nan,
         "beyond_limits": False, "long_run": res["long_points"],
         "few_crossings": res["crossings"] < res["crossings_min"]})
-    out.attrs.update(kind="run")
+    out.attrs.update(kind="run", rows_left_out=table.attrs["rows_left_out"])
     return out
 
 
@@ -580,6 +639,9 @@ def p_chart(df, *, period="period", laney=False, freeze=None, phase=None) -> pd.
         - ``few_crossings``: its phase crosses the centre line fewer times than Anhøj's
           limit (a shift somewhere in the phase, not at one point).
 
+        ``attrs["rows_left_out"]`` counts rows without counts left out of periods that
+        have counts (``attrs["left_out_note"]`` names them).
+
     Notes
     -----
     Montgomery, *Introduction to Statistical Quality Control*, ch. 7 (p chart with varying
@@ -591,7 +653,8 @@ def p_chart(df, *, period="period", laney=False, freeze=None, phase=None) -> pd.
     Raises
     ------
     DataError
-        Columns missing, or a period without counts (use :func:`run_signals` then).
+        Columns missing, a period without counts (use :func:`run_signals` then) or with 0
+        responses, an empty period, or months mixed with quarters (the rows are named).
     ValueError
         ``freeze``/``phase`` name a period not in the data, or both are given.
 
@@ -605,13 +668,12 @@ def p_chart(df, *, period="period", laney=False, freeze=None, phase=None) -> pd.
     func = "p_chart"
     _check_frame(df, func)
     _require(df, [period], func)
+    # Checked before pooling, so that an empty or mixed period names the input's rows.
+    schemas.period_keys(df[period], where=func, column=period)
     agg = _counts_frame(df, [period], func)
-    if not agg["counted"].all():
-        missing = agg.loc[~agg["counted"], period].astype(str).tolist()
-        raise DataError(f"{func}: periods {', '.join(missing)} have a rate but no responses/"
-                        f"satisfied counts; a control chart needs counts. Use run_signals() "
-                        f"for a run chart of rates.")
-    order = _sorted_periods(agg[period])
+    _need_counts(agg, [period], func, units="periods",
+                 need="a control chart needs counts. Use run_signals() for a run chart of rates.")
+    order = _sorted_periods(agg[period], func, period)
     agg = agg.set_index(period).loc[order].reset_index()
     segment, names = _phase_labels(order, freeze=freeze, phase=phase, func=func)
     agg["_segment"] = segment
@@ -655,7 +717,7 @@ def p_chart(df, *, period="period", laney=False, freeze=None, phase=None) -> pd.
     out["long_run"] = long_run
     out["few_crossings"] = few
     out.attrs.update(laney=bool(laney), freeze=None if freeze is None else str(freeze),
-                     kind="laney" if laney else "p")
+                     kind="laney" if laney else "p", **_left_out_note(agg, [period]))
     return out
 
 
@@ -722,11 +784,13 @@ def _dispersion(df, by, *, center, winsorize, func) -> dict:
     if not isinstance(winsorize, (int, float)) or not 0 <= winsorize < 0.5:
         raise ValueError(f"{func}: winsorize must be a share in [0, 0.5), e.g. 0.1, "
                          f"got {winsorize!r}")
-    agg = _counts_frame(df, keys, func)
-    if not agg["counted"].all():
-        raise DataError(f"{func}: needs responses and satisfied counts for every unit")
     if keys == ["period"]:
-        order = _sorted_periods(agg["period"])
+        schemas.period_keys(df["period"], where=func)
+    agg = _counts_frame(df, keys, func)
+    _need_counts(agg, keys, func, units="units",
+                 need="needs responses and satisfied counts for every unit")
+    if keys == ["period"]:
+        order = _sorted_periods(agg["period"], func)
         agg = agg.set_index("period").loc[order].reset_index()
     n = agg["responses"].to_numpy(float)
     p = agg["rate"].to_numpy(float)
@@ -871,12 +935,13 @@ def funnel(df, by, *, center=None, overdispersion=False, method="exact",
           to mean much).
 
         ``attrs`` holds ``center``, ``method`` ("exact", "normal" or "overdispersed"),
-        ``tau2`` and the :func:`overdispersion` diagnostic (``phi``, ``p_value``).
+        ``tau2``, the :func:`overdispersion` diagnostic (``phi``, ``p_value``) and
+        ``rows_left_out`` (rows without counts left out of units that have counts).
 
     Raises
     ------
     DataError
-        Columns or counts missing.
+        Columns or counts missing, or a unit with 0 responses (the units are named).
     ValueError
         Bad ``method``, ``center`` or ``winsorize``.
 
@@ -893,9 +958,8 @@ def funnel(df, by, *, center=None, overdispersion=False, method="exact",
     if method not in ("exact", "normal"):
         raise ValueError(f"{func}: method must be 'exact' or 'normal', got {method!r}")
     agg = _counts_frame(df, keys, func)
-    if not agg["counted"].all():
-        raise DataError(f"{func}: a funnel plot needs responses and satisfied counts for "
-                        f"every unit; some have only a rate")
+    _need_counts(agg, keys, func, units="units",
+                 need="a funnel plot needs responses and satisfied counts for every unit")
     theta = float(agg["satisfied"].sum() / agg["responses"].sum()) if center is None else \
         _check_target(center, func, name="center", allow_none=False)
     diag = _dispersion(df, keys, center=theta, winsorize=winsorize, func=func)
@@ -917,6 +981,7 @@ def funnel(df, by, *, center=None, overdispersion=False, method="exact",
     out["band"] = band
     n = out["responses"]
     out["small_sample"] = ((n * theta < _MIN_EXPECTED) | (n * (1 - theta) < _MIN_EXPECTED))
+    out.attrs.update(**_left_out_note(agg, keys))
     out.attrs.update(center=theta, tau2=float(tau2), phi=diag["phi"], p_value=diag["p_value"],
                      method="overdispersed" if tau2 > 0 else method, by=keys)
     return out.reset_index(drop=True)
@@ -1295,6 +1360,8 @@ def change(df, *, by=None, period="period", compare="previous", conf=0.95) -> pd
     if compare not in ("previous", "year"):
         raise ValueError(f"{func}: compare must be 'previous' or 'year', got {compare!r}")
     conf = _check_conf(conf, func)
+    _require(df, [period], func)
+    schemas.period_keys(df[period], where=func, column=period)
     agg = _counts_frame(df, keys + [period], func)
     parsed = agg[period].map(_period_key)
     if not all(isinstance(p, pd.Period) for p in parsed):
@@ -1395,8 +1462,9 @@ def status(df, *, target=0.95, period="period", conf=0.95, freeze=None) -> dict:
     func = "status"
     _check_frame(df, func)
     _require(df, [period], func)
+    schemas.period_keys(df[period], where=func, column=period)
     monthly = rates(df, period, target=target, conf=conf)
-    order = _sorted_periods(monthly[period])
+    order = _sorted_periods(monthly[period], func, period)
     monthly = monthly.set_index(period).loc[order].reset_index()
     last = monthly.iloc[-1]
     target = monthly.attrs["target"]

@@ -763,7 +763,7 @@ def _parse_count(s: pd.Series) -> _Parsed:
     # a negative count (or a huge one) and pass every later check.
     with np.errstate(invalid="ignore"):
         too_large = ~bad & ~np.isnan(raw) & (raw > schemas.MAX_COUNT)
-        fraction = ~bad & ~too_large & ~np.isnan(raw) & (raw != np.floor(raw))
+        fraction = ~bad & ~too_large & schemas.not_whole(raw)  # the library's count rule (schemas, "Counts")
         negative = ~bad & ~fraction & (raw < 0)
     values = values.mask(bad | too_large | fraction | negative)
     problems = numbers.problems + [

@@ -25,6 +25,12 @@ how sure the answer is:
 Every function is pure: DataFrames in, tidy DataFrames or small result objects out.
 Rates and effects are proportions (0.031 = 3.1 percentage points); :mod:`cxeval.report`
 formats them for reading.
+
+Real surveys have gaps. Time is calendar time (a month without data keeps its place and
+is listed); counts follow the library's one rule (:mod:`cxeval.schemas`, "Counts":
+whole numbers, never rounded); an effect the data cannot identify is NaN with the
+reason, never 0; and input that cannot support an estimate is a
+:class:`~cxeval.errors.DataError` saying what is missing.
 """
 
 from __future__ import annotations
@@ -38,19 +44,20 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from cxeval import schemas
 from cxeval.errors import DataError
 
 __all__ = [
     "compare_proportions", "before_after",
     "did", "DiDResult",
     "its", "ITSResult",
-    "rollout_effects", "RolloutResult",
+    "rollout_effects", "RolloutResult", "NOT_ESTIMABLE",
     "sustained", "SustainResult",
     "sample_size", "detectable_effect", "power_table",
     "group_trends", "pilot_design", "PilotDesign", "GROUP_LABELS",
     "compare_methods", "verdict", "evaluate", "PilotEvaluation", "headline", "index_entry",
     "POWER_LABELS",
-    "TABLE_LABELS", "ITS_TERM_LABELS",
+    "TABLE_LABELS", "ITS_TERM_LABELS", "ITS_NOT_ESTIMABLE",
 ]
 
 #: Below this many clusters, cluster-robust errors are unreliable (Cameron & Miller 2015
@@ -83,11 +90,14 @@ def _check_prob(value, param: str, *, open_interval: bool = True) -> float:
     return value
 
 
-def _check_count(value, param: str, *, positive: bool = False) -> int:
+def _check_count(value, param: str, *, positive: bool = False, answers: bool = True) -> int:
+    """A whole number; ``answers``: it counts survey answers (the message then gives the
+    library's count rule, :mod:`cxeval.schemas` "Counts")."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{param} must be a whole number, got {value!r}")
-    if not math.isfinite(float(value)) or float(value) != round(float(value)):
-        raise ValueError(f"{param} must be a whole number, got {value!r}")
+    if math.isnan(float(value)) or schemas.not_whole([value])[0]:
+        raise ValueError(f"{param} must be a whole number, got {value!r}"
+                         + (f"; {schemas.WEIGHTED_COUNTS}" if answers else ""))
     value = int(round(float(value)))
     if positive and value <= 0:
         raise ValueError(f"{param} must be a positive count, got {value!r}")
@@ -120,7 +130,9 @@ def _rows(mask) -> list:
 
 
 def _clean_counts(df: pd.DataFrame, responses: str, satisfied: str, where: str) -> pd.DataFrame:
-    """Check survey counts and return a copy with them as int64."""
+    """Check survey counts (the library's rule: :mod:`cxeval.schemas`, "Counts") and return
+    a copy with them as int64. Rows without counts refuse the whole input: every estimate
+    here is weighted by responses, so a row without them cannot be used or guessed."""
     out = df.copy()
     r = pd.to_numeric(out[responses], errors="coerce")
     s = pd.to_numeric(out[satisfied], errors="coerce")
@@ -131,11 +143,12 @@ def _clean_counts(df: pd.DataFrame, responses: str, satisfied: str, where: str) 
             f"{int(missing.sum())} row(s) have none (first rows: {_rows(missing)}). "
             "Rates alone cannot be weighted or tested: load the survey with its counts"
         )
+    schemas.check_counts(r, column=responses, where=where)
+    schemas.check_counts(s, column=satisfied, where=where)
     if (r <= 0).any():
-        raise DataError(f"{where}: {responses} must be positive; it is 0 or less in row(s) "
-                        f"{_rows(r <= 0)}")
-    if (s < 0).any():
-        raise DataError(f"{where}: {satisfied} must not be negative (row(s) {_rows(s < 0)})")
+        raise DataError(f"{where}: {responses} must be positive; it is 0 in row(s) "
+                        f"{_rows(r <= 0)} (a row without answers: leave it out)")
+    schemas.check_repeated_rows(df, responses=responses, where=where)
     over = s > r
     if over.any():
         i = _rows(over)[0]
@@ -143,17 +156,53 @@ def _clean_counts(df: pd.DataFrame, responses: str, satisfied: str, where: str) 
             f"{where}: row {i}, column {satisfied}: {s[i]:g} is more than {responses} {r[i]:g}"
             + (f" (and {int(over.sum()) - 1} more rows)" if over.sum() > 1 else "")
         )
-    out[responses] = r.round().astype("int64")
-    out[satisfied] = s.round().astype("int64")
+    out[responses] = r.astype("int64")
+    out[satisfied] = s.astype("int64")
     return out
 
 
-def _sorted_periods(values) -> list:
-    uniq = pd.unique(pd.Series(values).dropna().to_numpy())
-    try:
-        return sorted(pd.Series(uniq).tolist())
-    except TypeError as exc:
-        raise DataError(f"period values mix types and cannot be ordered: {list(uniq)[:6]}") from exc
+def _sorted_periods(values, where: str = "pilot", column: str = "period") -> list:
+    return schemas.sorted_periods(values, where=where, column=column)
+
+
+def _calendar(values, where: str, column: str = "period") -> tuple[pd.Series, str]:
+    """Calendar position of each period label, and the labels' kind ("M", "Q", ...).
+
+    Consecutive months (or quarters, years) differ by 1, so a month without data stays a
+    gap instead of shortening the time axis. DataError, naming the rows, for an empty
+    period, months mixed with quarters, or labels that are not calendar periods.
+    """
+    values = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    keys = schemas.period_keys(values, where=where, column=column)
+    kind = schemas.period_kind(keys.iloc[0]) if len(keys) else "M"
+    if kind == "text":
+        raise DataError(f"{where}: column {column!r} must hold calendar periods (months "
+                        f"'YYYY-MM', quarters 'YYYY-Qn' or years) to count time; found "
+                        f"{values.iloc[0]!r}")
+    return keys.map(schemas.period_ordinal).astype("int64"), kind
+
+
+def _ordinal_of(value, kind: str, *, where: str, param: str, example) -> int:
+    """Calendar position of a period argument (``start``, ``end``) of the data's kind."""
+    key = schemas.period_key(value)
+    if key is None or schemas.period_kind(key) != kind:
+        raise DataError(f"{where}: {param}={value!r} is not a period of the same kind as the "
+                        f"data (e.g. {example!r}); give it as the data spells its periods")
+    return schemas.period_ordinal(key)
+
+
+def _gaps(positions, kind: str, span: tuple[int, int] | None = None) -> list[str]:
+    """Labels of the calendar periods with no data between the first and last position
+    (or over ``span``, both ends included)."""
+    seen = set(int(t) for t in positions)
+    if span is None:
+        if not seen:
+            return []
+        span = (min(seen), max(seen))
+    missing = sorted(set(range(span[0], span[1] + 1)) - seen)
+    if kind == "number":
+        return [str(t) for t in missing]
+    return [schemas.format_period(pd.Period(ordinal=t, freq=kind)) for t in missing]
 
 
 def _as_bool(series: pd.Series, param: str, frame: str = "df") -> pd.Series:
@@ -177,7 +226,8 @@ def compare_proportions(success_a, n_a, success_b, n_b, *, conf: float = 0.95) -
     Parameters
     ----------
     success_a, n_a : int
-        Satisfied customers and responses in group A (e.g. the pilot hall after).
+        Satisfied customers and responses in group A (e.g. the pilot hall after); whole
+        numbers (weighted totals are refused: :mod:`cxeval.schemas`, "Counts").
     success_b, n_b : int
         The same for group B (e.g. the pilot hall before).
     conf : float
@@ -299,15 +349,16 @@ def before_after(df: pd.DataFrame, *, start, period: str = "period", end=None,
     _check_frame(df)
     _check_columns(df, {"period": period, "responses": responses, "satisfied": satisfied})
     data = _clean_counts(df, responses, satisfied, "before_after")
-    p = data[period]
-    post = p >= start
+    t, kind = _calendar(data[period], "before_after", period)
+    example = data[period].iloc[0] if len(data) else start
+    post = t >= _ordinal_of(start, kind, where="before_after", param="start", example=example)
     if end is not None:
-        data = data[p <= end]
-        post = post[p <= end]
+        within = t <= _ordinal_of(end, kind, where="before_after", param="end", example=example)
+        data, post = data[within], post[within]
     pre_rows, post_rows = data[~post], data[post]
     if pre_rows.empty or post_rows.empty:
         raise DataError(f"before_after needs periods before and from start={start!r}; periods "
-                        f"in the data: {_sorted_periods(df[period])}")
+                        f"in the data: {_sorted_periods(df[period], 'before_after', period)}")
     result = compare_proportions(int(post_rows[satisfied].sum()), int(post_rows[responses].sum()),
                                  int(pre_rows[satisfied].sum()), int(pre_rows[responses].sum()),
                                  conf=conf)
@@ -341,7 +392,7 @@ def _twfe(data: pd.DataFrame, *, unit: str, period: str, regressors: pd.DataFram
     y = (data[satisfied] / data[responses]).to_numpy(float)
     w = data[responses].to_numpy(float)
     units = pd.Categorical(data[unit].astype(str))
-    periods = pd.Categorical(data[period], categories=_sorted_periods(data[period]))
+    periods = pd.Categorical(data[period], categories=_sorted_periods(data[period], "pilot", period))
     base = pd.concat(
         [pd.Series(1.0, index=data.index, name="const"),
          pd.get_dummies(pd.Series(units, index=data.index), prefix="u", drop_first=True,
@@ -409,7 +460,13 @@ def _inference(estimate: float, var_conventional: float, var_cluster: float, df:
 
 
 def _combine(fit: _Fit, weights: pd.Series, conf: float) -> dict:
-    """Inference for a linear combination ``weights`` of the fitted regressors."""
+    """Inference for a linear combination ``weights`` of the fitted regressors.
+
+    A term the fit left out (not identified) makes the combination not estimable: NaN,
+    never the 0 a dropped coefficient would silently stand for.
+    """
+    if any(name not in fit.params.index for name, v in weights.items() if v != 0):
+        return {k: math.nan for k in ("estimate", "se", "ci_low", "ci_high", "p_value")}
     w = weights.reindex(fit.params.index).fillna(0.0).to_numpy()
     estimate = float(w @ fit.params.to_numpy())
     var_conv = float(w @ fit.cov_conventional.to_numpy() @ w)
@@ -419,19 +476,47 @@ def _combine(fit: _Fit, weights: pd.Series, conf: float) -> dict:
 
 
 def _cell_panel(df: pd.DataFrame, *, unit: str, period: str, responses: str, satisfied: str,
-                extra: Sequence[str], where: str) -> pd.DataFrame:
-    """One row per unit and period with summed counts (and unit-constant ``extra`` columns)."""
+                extra: Sequence[str], where: str) -> tuple[pd.DataFrame, str]:
+    """One row per unit and period with summed counts (and unit-constant ``extra`` columns),
+    a ``_t`` column of calendar positions, and the periods' kind ("M", "Q", ...)."""
     data = _clean_counts(df, responses, satisfied, where)
-    if data[unit].isna().any() or data[period].isna().any():
-        bad = data[unit].isna() | data[period].isna()
-        raise DataError(f"{where}: {unit}/{period} is empty in row(s) {_rows(bad)}")
-    agg = {responses: "sum", satisfied: "sum"}
+    if data[unit].isna().any():
+        raise DataError(f"{where}: {unit} is empty in row(s) {_rows(data[unit].isna())}")
+    data["_t"], kind = _calendar(data[period], where, period)
+    agg = {responses: "sum", satisfied: "sum", "_t": "first"}
     agg.update({c: "first" for c in extra})
     cells = data.groupby([unit, period], sort=True, as_index=False).agg(agg)
-    return cells
+    return cells, kind
 
 
 # --------------------------------------------------------------------------- DiD
+def _one_sided_units(cells: pd.DataFrame, *, unit: str, treated: str, post: str) -> list[str]:
+    """Units with rows on one side of the start only (they cannot show a change).
+
+    Raises DataError when no treated unit, or no comparison unit, has rows on both sides:
+    then the difference-in-differences is not identified, and the message says which
+    side is missing for whom.
+    """
+    is_post = cells[post].astype(bool)
+    before = set(cells.loc[~is_post, unit])
+    after = set(cells.loc[is_post, unit])
+    one_sided = []
+    for group, mask in (("treated", cells[treated].astype(bool)),
+                        ("comparison", ~cells[treated].astype(bool))):
+        units = set(cells.loc[mask, unit])
+        no_before = sorted(map(str, units - before))
+        no_after = sorted(map(str, units - after))
+        if not units & before & after:
+            parts = ([f"{group} unit(s) {no_before[:5]} have no rows before the start"] if no_before
+                     else []) + ([f"{group} unit(s) {no_after[:5]} have no rows from the start"]
+                                 if no_after else [])
+            raise DataError(f"did cannot estimate the effect: no {group} unit has survey rows both "
+                            f"before and from the start ({'; '.join(parts)}). DiD compares each "
+                            "group's change across the start, so both groups need data on both sides")
+        one_sided += no_before + no_after
+    return sorted(set(one_sided))
+
+
 def _did_effect(cells: pd.DataFrame, *, unit: str, period: str, treated: str, post: str,
                 responses: str, satisfied: str, conf: float) -> tuple:
     """The DiD regression alone on checked cells: (fit, inference dict of the effect)."""
@@ -467,21 +552,26 @@ class DiDResult:
         ``p_value``, ``periods`` (pre periods used); NaN values when fewer than two pre
         periods exist.
     event_study : DataFrame
-        ``period``, ``event_time`` (periods since the first post period; the reference,
-        the last pre period, is −1), ``estimate``, ``ci_low``, ``ci_high``,
-        ``p_value``, ``reference`` (bool).
+        ``period``, ``event_time`` (calendar periods since the first post period with
+        data; the reference, the last pre period with data, is −1 unless the month
+        before the start has none), ``estimate``, ``ci_low``, ``ci_high``, ``p_value``
+        (NaN for a period the data cannot identify), ``reference`` (bool).
     treated_change, comparison_change : float
         Raw change (after − before, pooled counts) of treated and comparison units: the
         naive before/after of the treated units, and the common change DiD removes.
     notes : list of (str, str)
         Cautions in Chinese and English (few clusters, one treated unit, ...).
+    missing : list of str
+        Periods between the first and the last without data from any unit.
     """
 
     def __init__(self, *, main: dict, conf: float, conventional_se: float, cluster_se: float,
                  df: float, clusters: int, treated_units: int, periods: int, pre_periods: int,
                  post_periods: int, pretrend: dict, event_study: pd.DataFrame,
-                 treated_change: float, comparison_change: float, notes: list):
+                 treated_change: float, comparison_change: float, notes: list,
+                 missing: Sequence[str] = ()):
         self.effect = main["estimate"]
+        self.missing = list(missing)
         self.ci = (main["ci_low"], main["ci_high"])
         self.p_value = main["p_value"]
         self.se = main["se"]
@@ -593,6 +683,9 @@ def did(df: pd.DataFrame, *, unit: str, period: str, treated: str, post: str,
     With few units, or a single treated unit, cluster-robust errors are biased
     downwards (MacKinnon & Webb 2017); the result's ``notes`` say so.
 
+    Time is calendar time (a month nobody surveyed keeps its place). Units with rows on
+    one side of the start only add nothing to the estimate; ``notes`` name them.
+
     The parallel-trends check fits, on the pre-period only, a separate linear trend for
     the treated units; its coefficient is the difference in trend per period. The
     event study replaces ``treated * post`` with ``treated * [period = k]`` for every
@@ -611,8 +704,11 @@ def did(df: pd.DataFrame, *, unit: str, period: str, treated: str, post: str,
     ------
     DataError
         Missing columns or counts, indicators that are not True/False, ``treated``
-        varying within a unit or ``post`` within a period, or no treated unit, no
-        comparison unit, no period before or no period after.
+        varying within a unit or ``post`` within a period, empty or mixed periods, no
+        treated unit, no comparison unit, no period before or no period after, or an
+        effect the data cannot identify: no treated (or no comparison) unit with rows
+        both before and from the start, or treated-after cells never surveyed alongside
+        comparison units. The message says which rows are missing.
 
     Examples
     --------
@@ -639,15 +735,18 @@ def did(df: pd.DataFrame, *, unit: str, period: str, treated: str, post: str,
         raise DataError(f"post must be constant within each period; period(s) "
                         f"{list(varying.index[varying > 1])[:5]} have both True and False. "
                         "For units starting at different times use rollout_effects()")
-    cells = _cell_panel(data, unit=unit, period=period, responses=responses, satisfied=satisfied,
-                        extra=[treated, post], where="did")
+    cells, kind = _cell_panel(data, unit=unit, period=period, responses=responses,
+                              satisfied=satisfied, extra=[treated, post], where="did")
     is_treated, is_post = cells[treated].astype(bool), cells[post].astype(bool)
     for label, mask in (("treated unit", is_treated), ("comparison unit", ~is_treated),
                         ("period before the start", ~is_post), ("period after the start", is_post)):
         if not mask.any():
             raise DataError(f"did needs at least one {label}; columns {treated!r}/{post!r} give none")
-    periods = _sorted_periods(cells[period])
-    position = {p: i for i, p in enumerate(periods)}
+    one_sided = _one_sided_units(cells, unit=unit, treated=treated, post=post)
+    periods = _sorted_periods(cells[period], "did", period)
+    # Calendar positions: a month nobody surveyed keeps its place in event time and trend.
+    first_t = int(cells["_t"].min())
+    position = {p: int(t) - first_t for p, t in zip(cells[period], cells["_t"])}
     pre_periods = [p for p in periods if not cells.loc[cells[period] == p, post].iloc[0]]
     post_periods = [p for p in periods if p not in pre_periods]
     if max(position[p] for p in pre_periods) > min(position[p] for p in post_periods):
@@ -656,6 +755,11 @@ def did(df: pd.DataFrame, *, unit: str, period: str, treated: str, post: str,
 
     kwargs = dict(unit=unit, period=period, responses=responses, satisfied=satisfied)
     fit, main = _did_effect(cells, treated=treated, post=post, conf=conf, **kwargs)
+    if "did" not in fit.params.index:
+        raise DataError("did cannot estimate the effect: in the periods after the start the "
+                        "treated units are never observed together with comparison units, so "
+                        "the unit and period effects explain the treated-after cells entirely; "
+                        "give comparison units survey data in the same periods after the start")
     n_units = fit.clusters
     n_treated = int(cells.loc[is_treated, unit].nunique())
 
@@ -703,6 +807,15 @@ def did(df: pd.DataFrame, *, unit: str, period: str, treated: str, post: str,
                 - before[satisfied].sum() / before[responses].sum())
 
     notes = []
+    missing = _gaps(cells["_t"], kind)
+    if missing:
+        notes.append((f"以下期间所有单位都没有数据：{'、'.join(missing)}；事件时间按日历计算，缺失期间留空。",
+                      f"no unit has data for {', '.join(missing)}: event time is counted in "
+                      "calendar periods and the gap is left as a gap."))
+    if one_sided:
+        notes.append((f"以下单位只有试点开始前或开始后一侧的数据，对估计没有贡献：{'、'.join(one_sided)}",
+                      f"unit(s) with data on one side of the start only, adding nothing to the "
+                      f"estimate: {', '.join(one_sided)}"))
     if n_units < FEW_CLUSTERS:
         notes.append((f"只有 {n_units} 个单位（聚类）：聚类稳健标准误在聚类少时偏小，区间按 t 分布（自由度 {n_units - 1}）计算。",
                       f"only {n_units} units (clusters): cluster-robust errors are biased down "
@@ -725,7 +838,7 @@ def did(df: pd.DataFrame, *, unit: str, period: str, treated: str, post: str,
         df=min(n_units - 1, fit.df_resid), clusters=n_units, treated_units=n_treated,
         periods=len(periods), pre_periods=len(pre_periods), post_periods=len(post_periods),
         pretrend=pretrend, event_study=event_study, treated_change=float(change(is_treated)),
-        comparison_change=float(change(~is_treated)), notes=notes,
+        comparison_change=float(change(~is_treated)), notes=notes, missing=missing,
     )
 
 
@@ -744,20 +857,28 @@ class ITSResult:
     se : Series
         Newey–West standard errors of the four terms.
     data : DataFrame
-        ``period``, ``t`` (periods since the first), ``value``, ``post`` (bool),
-        ``fitted`` (segmented fit) and ``counterfactual`` (the pre-trend continued).
+        One row per period with a value: ``period``, ``t`` (calendar periods since the
+        first; a missing month leaves a gap), ``value``, ``post`` (bool), ``fitted``
+        (segmented fit) and ``counterfactual`` (the pre-trend continued).
     maxlags : int
         Lags of the Newey–West (Bartlett) estimator.
     n_pre, n_post : int
         Points before and from the intervention.
     intervention
         The first period of the new regime.
+    t0 : int
+        The intervention's place on the ``t`` axis.
+    missing : list of str
+        Periods between the first and the last point without a value (``"2008-03"``).
     notes : list of (str, str)
         Cautions in Chinese and English.
     """
 
-    def __init__(self, *, table, se, data, maxlags, n_pre, n_post, intervention, conf, notes):
+    def __init__(self, *, table, se, data, maxlags, n_pre, n_post, intervention, conf, notes,
+                 t0=None, missing=()):
         self.table = table
+        self.t0 = n_pre if t0 is None else t0
+        self.missing = list(missing)
         self.se = se
         self.data = data
         self.maxlags = maxlags
@@ -781,6 +902,8 @@ class ITSResult:
         lines = [f"Interrupted time series (segmented OLS, Newey-West errors, maxlags = "
                  f"{self.maxlags}; {self.n_pre} points before, {self.n_post} from "
                  f"{self.intervention})"]
+        if self.missing:
+            lines.append(f"  missing periods: {', '.join(self.missing)} (calendar time; gaps kept)")
         for term, row in self.table.iterrows():
             lines.append(f"  {term:<13} {row['estimate']:+.4f}   {self.conf:.0%} CI "
                          f"{row['ci_low']:+.4f} to {row['ci_high']:+.4f}   p = {row['p_value']:.4f}")
@@ -808,17 +931,19 @@ def its(series: pd.Series, *, intervention, conf: float = 0.95,
         maxlags: int | None = None) -> ITSResult:
     """Interrupted time series: segmented regression with autocorrelation-robust errors.
 
-    Fits ``y = b0 + b1 t + b2 D + b3 (t - t0) D`` by OLS, where ``t`` counts periods
-    from the first (0, 1, 2, ...), ``t0`` is the position of ``intervention`` and
-    ``D`` is 1 from the intervention on. ``b0`` is the intercept, ``b1`` the pre-slope,
-    ``b2`` the level change at the intervention (against the pre-trend continued) and
-    ``b3`` the change in slope.
+    Fits ``y = b0 + b1 t + b2 D + b3 (t - t0) D`` by OLS, where ``t`` counts calendar
+    periods from the first (0, 1, 2, ...; a month without data keeps its number, so the
+    axis has a gap rather than shrinking), ``t0`` is the calendar position of
+    ``intervention`` and ``D`` is 1 from the intervention on. ``b0`` is the intercept,
+    ``b1`` the pre-slope per period, ``b2`` the level change at the intervention (against
+    the pre-trend continued) and ``b3`` the change in slope.
 
     Parameters
     ----------
     series : Series
-        Values (e.g. monthly rates) indexed by period (``"2008-01"``, ``"2006-Q2"``, or
-        a year); sorted by the index before fitting; empty values are dropped.
+        Values (e.g. monthly rates) indexed by period (``"2008-01"``, ``"2006-Q2"``,
+        ``"2006"``, ``pandas.Period`` or a whole-number year), one value per period;
+        sorted by period before fitting; empty values are gaps (listed in ``missing``).
     intervention
         The first period of the new regime, of the same kind as the index.
     conf : float
@@ -838,7 +963,8 @@ def its(series: pd.Series, *, intervention, conf: float = 0.95,
     -----
     statsmodels OLS with ``cov_type="HAC"`` (Bartlett kernel, no small-sample
     correction) and t-based intervals with n − 4 degrees of freedom, which are wider
-    than normal ones for the short series surveys give. A single unit has no comparison
+    than normal ones for the short series surveys give. The Newey–West lags count
+    observations, so across a gap a lag spans more than one period. A single unit has no comparison
     group: ITS cannot separate the intervention from anything else that changed at the
     same time.
 
@@ -853,9 +979,10 @@ def its(series: pd.Series, *, intervention, conf: float = 0.95,
     Raises
     ------
     TypeError
-        ``series`` is not a Series, or ``intervention`` cannot be compared with its index.
+        ``series`` is not a Series, or ``intervention`` is not a period of the index's kind.
     DataError
-        Fewer than two points before or after the intervention, or fewer than 6 in all.
+        A period repeated in the index, an empty period label, months mixed with quarters,
+        or fewer than two points before or after the intervention, or fewer than 6 in all.
 
     Examples
     --------
@@ -869,34 +996,55 @@ def its(series: pd.Series, *, intervention, conf: float = 0.95,
     if not isinstance(series, pd.Series):
         raise TypeError(f"series must be a pandas Series indexed by period, got {type(series).__name__}")
     conf = _check_conf(conf)
-    values = pd.to_numeric(series, errors="coerce").dropna()
-    try:
-        values = values.sort_index()
-        post = np.array([p >= intervention for p in values.index], dtype=bool)
-    except TypeError as exc:
+    labels = pd.Series(list(series.index), dtype=object)
+    keys = schemas.period_keys(labels, where="its", column="series index")
+    repeated = keys.duplicated(keep=False).to_numpy()
+    if repeated.any():
+        names = list(dict.fromkeys(str(v) for v in labels[repeated]))
+        raise DataError(f"its: period(s) {names[:5]} appear more than once in the series index; "
+                        "give one value per period (pool the rows of a period first)")
+    kind = schemas.period_kind(keys.iloc[0]) if len(keys) else "M"
+    key_i = schemas.period_key(intervention)
+    if key_i is None or schemas.period_kind(key_i) != kind or kind == "text":
+        example = labels.iloc[0] if len(labels) else None
         raise TypeError(f"intervention={intervention!r} cannot be compared with the series index "
-                        f"(e.g. {values.index[0]!r}); give a period of the same kind") from exc
-    n, n_post = len(values), int(post.sum())
+                        f"(e.g. {example!r}); give a period of the same kind (months 'YYYY-MM', "
+                        "quarters 'YYYY-Qn' or years)")
+    ordinal = keys.map(schemas.period_ordinal).to_numpy(dtype="int64")
+    values = pd.to_numeric(pd.Series(series.to_numpy(), index=ordinal), errors="coerce")
+    observed = values.notna().to_numpy()
+    order = np.argsort(ordinal[observed], kind="stable")
+    labels = labels[observed].to_numpy()[order]
+    ordinal = ordinal[observed][order]
+    y = values.to_numpy(float)[observed][order]
+    post = ordinal >= schemas.period_ordinal(key_i)
+    n, n_post = len(y), int(post.sum())
     n_pre = n - n_post
     if n_pre < 2 or n_post < 2 or n < 6:
         raise DataError(f"its needs at least 2 points before and 2 from intervention="
                         f"{intervention!r} and 6 in all; got {n_pre} before and {n_post} from it")
     if maxlags is None:
         maxlags = _newey_west_lags(n)
-    maxlags = _check_count(maxlags, "maxlags")
-    t = np.arange(n, dtype=float)
-    t0 = float(n_pre)
+    maxlags = _check_count(maxlags, "maxlags", answers=False)
+    # Calendar time: a month without a value keeps its place, so the slopes are per
+    # period and the level change sits at the intervention whatever is missing.
+    t = (ordinal - ordinal[0]).astype(float)
+    t0 = float(schemas.period_ordinal(key_i) - ordinal[0])
     d = post.astype(float)
     X = np.column_stack([np.ones(n), t, d, (t - t0) * d])
-    y = values.to_numpy(float)
     res = OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags}, use_t=True)
     ci = res.conf_int(alpha=1 - conf)
     table = pd.DataFrame({"estimate": res.params, "ci_low": ci[:, 0], "ci_high": ci[:, 1],
                           "p_value": res.pvalues}, index=pd.Index(ITS_TERMS, name="term"))
-    data = pd.DataFrame({"period": list(values.index), "t": t.astype(int), "value": y,
+    data = pd.DataFrame({"period": list(labels), "t": t.astype(int), "value": y,
                          "post": post, "fitted": res.fittedvalues,
                          "counterfactual": res.params[0] + res.params[1] * t})
+    missing = _gaps(ordinal, kind)
     notes = []
+    if missing:
+        notes.append((f"以下期间没有数据：{'、'.join(missing)}；时间按日历计算，缺失的期间留空，不插补。",
+                      f"no data for {', '.join(missing)}: time is counted in calendar periods and "
+                      "the gap is left as a gap (nothing is filled in)."))
     if min(n_pre, n_post) < 8:
         notes.append((f"试点前 {n_pre} 期、试点后 {n_post} 期，点数偏少：趋势估计不稳定（一般建议每段至少 8–12 个点）。",
                       f"{n_pre} points before and {n_post} after: few points per segment make the "
@@ -906,7 +1054,7 @@ def its(series: pd.Series, *, intervention, conf: float = 0.95,
                   "changes that hit every hall at the same time."))
     return ITSResult(table=table, se=pd.Series(res.bse, index=ITS_TERMS), data=data,
                      maxlags=maxlags, n_pre=n_pre, n_post=n_post, intervention=intervention,
-                     conf=conf, notes=notes)
+                     conf=conf, notes=notes, t0=int(t0), missing=missing)
 
 
 # --------------------------------------------------------------------------- staggered rollout
@@ -920,33 +1068,64 @@ def _missing_to_none(value):
         return value
 
 
+#: Why a wave's effect cannot be estimated (``RolloutResult.by_wave["reason"]``), in
+#: Chinese and English.
+NOT_ESTIMABLE = {
+    "no_data_before": ("该批营业厅在推广前没有调查数据，看不出推广带来的变化",
+                       "its halls have no survey before adopting, so no change can be seen"),
+    "no_data_after": ("该批营业厅推广后没有调查数据", "its halls have no survey after adopting"),
+    "no_comparison_before": ("对照营业厅在该批推广前没有调查数据",
+                             "the comparison halls have no survey before it adopted"),
+    "no_comparison_after": ("对照营业厅在该批推广后没有调查数据",
+                            "the comparison halls have no survey after it adopted"),
+    "not_identified": ("推广后的月份没有对照营业厅同期数据，效果无法与月份差异区分",
+                       "no comparison hall was surveyed in the same months after adoption, so "
+                       "the effect cannot be told apart from the months"),
+}
+
+
 class RolloutResult:
     """Staggered rollout result (see :func:`rollout_effects`).
 
     Attributes
     ----------
     by_wave : DataFrame
-        One row per adoption wave: ``wave`` (first period of adoption), ``units``,
-        ``estimate``, ``ci_low``, ``ci_high``, ``p_value``, ``pre_periods``,
-        ``post_periods``. Also available as ``table``.
+        One row per adoption wave: ``wave`` (first period of adoption), ``units`` (halls
+        of the wave), ``estimate``, ``ci_low``, ``ci_high``, ``p_value`` (NaN when not
+        estimable), ``pre_periods``, ``post_periods`` (periods with data from the wave's
+        halls before and from adoption), ``estimable`` (bool) and ``reason`` (empty, or
+        a key of :data:`NOT_ESTIMABLE` saying why not). Also available as ``table``.
     by_event_time : DataFrame
-        One row per period relative to adoption: ``event_time`` (0 = month of
-        adoption, −1 = the reference month before), ``estimate``, ``ci_low``,
-        ``ci_high``, ``p_value``, ``waves`` (waves contributing), ``responses``.
+        One row per period relative to adoption: ``event_time`` (calendar periods since
+        adoption: 0 = month of adoption, −1 = the reference month before), ``estimate``,
+        ``ci_low``, ``ci_high``, ``p_value``, ``waves`` (waves contributing),
+        ``responses``. Only cells the data identify enter the averages.
+    left_out : list of str
+        Halls left out of every estimate because they have no survey before adopting.
     notes : list of (str, str)
     """
 
-    def __init__(self, *, by_wave, by_event_time, conf, notes):
+    def __init__(self, *, by_wave, by_event_time, conf, notes, left_out=()):
         self.by_wave = by_wave
         self.table = by_wave
         self.by_event_time = by_event_time
         self.conf = conf
         self.notes = notes
+        self.left_out = list(left_out)
+
+    @property
+    def not_estimable(self) -> pd.DataFrame:
+        """The waves whose effect the data cannot estimate (``wave``, ``units``, ``reason``)."""
+        return self.by_wave.loc[~self.by_wave["estimable"].astype(bool), ["wave", "units", "reason"]]
 
     def summary(self) -> str:
         """A plain-text summary (English)."""
         lines = ["Staggered rollout: effect by wave (DiD against never-adopting units)"]
         for _, r in self.by_wave.iterrows():
+            if not r["estimable"]:
+                lines.append(f"  wave {r['wave']}: {int(r['units'])} unit(s)  not estimable: "
+                             f"{NOT_ESTIMABLE[r['reason']][1]}")
+                continue
             lines.append(f"  wave {r['wave']}: {int(r['units'])} unit(s)  {r['estimate'] * 100:+.2f} pp "
                          f"({r['ci_low'] * 100:+.2f} to {r['ci_high'] * 100:+.2f}), p = {r['p_value']:.4f}")
         lines.append("Effect by periods since adoption (reference: the period before)")
@@ -1003,13 +1182,21 @@ def rollout_effects(df: pd.DataFrame, *, unit: str, period: str, adoption: str,
     Returns
     -------
     RolloutResult
-        ``by_wave``, ``by_event_time``, ``summary()``.
+        ``by_wave``, ``by_event_time``, ``left_out``, ``summary()``.
 
     Notes
     -----
     Errors as in :func:`did`: the larger of the conventional and the cluster-robust
-    (by unit) error, t with G − 1 degrees of freedom. Units adopting in the first
-    period have no "before" and are left out (listed in ``notes``).
+    (by unit) error, t with G − 1 degrees of freedom. Time is calendar time: a month
+    without data keeps its place, so "months since adoption" are calendar months.
+
+    What the data cannot identify is reported, never shown as zero: units adopting in
+    the first period, and halls with no survey before their adoption (late starters),
+    cannot show a change and are left out (listed in ``left_out`` and ``notes``); a wave
+    left with no such hall, or without comparison data before or after its start, is a
+    row with ``estimable`` False, NaN estimate and interval, and the ``reason``. A wave
+    without data in the month before adoption (the reference) is left out of the
+    event-time averages (``notes`` say so).
 
     References
     ----------
@@ -1021,8 +1208,9 @@ def rollout_effects(df: pd.DataFrame, *, unit: str, period: str, adoption: str,
     Raises
     ------
     DataError
-        Missing columns or counts, adoption varying within a unit, no never-adopting
-        units, or no adopting unit with a period before adoption.
+        Missing columns or counts, empty or mixed periods, adoption varying within a
+        unit or not a period of the data's kind, no never-adopting units, or no
+        adopting unit with a period before adoption.
 
     Examples
     --------
@@ -1044,27 +1232,29 @@ def rollout_effects(df: pd.DataFrame, *, unit: str, period: str, adoption: str,
     if (varying > 1).any():
         raise DataError(f"adoption must be the same in every row of a unit; unit(s) "
                         f"{list(varying.index[varying > 1])[:5]} have several values")
-    cells = _cell_panel(data, unit=unit, period=period, responses=responses, satisfied=satisfied,
-                        extra=[adoption], where="rollout_effects")
-    periods = _sorted_periods(cells[period])
-    position = {p: i for i, p in enumerate(periods)}
+    cells, kind = _cell_panel(data, unit=unit, period=period, responses=responses,
+                              satisfied=satisfied, extra=[adoption], where="rollout_effects")
+    periods = _sorted_periods(cells[period], "rollout_effects", period)
     first, last = periods[0], periods[-1]
+    first_t, last_t = int(cells["_t"].min()), int(cells["_t"].max())
     notes = []
 
     def wave_of(value):
+        """(label, calendar position) of an adoption value; None for never."""
         value = _missing_to_none(value)
         if value is None:
             return None
-        try:
-            return None if value > last else value
-        except TypeError as exc:
+        key = schemas.period_key(value)
+        if key is None or schemas.period_kind(key) != kind:
             raise DataError(f"adoption value {value!r} cannot be compared with periods such as "
-                            f"{first!r}") from exc
+                            f"{first!r}")
+        t = schemas.period_ordinal(key)
+        return None if t > last_t else (schemas.format_period(key), t)
 
     # Waves are kept as plain Python values per unit: a column of periods with gaps would
     # be turned into a string column holding NaN by pandas.
     wave = {u: wave_of(v) for u, v in cells.groupby(unit, sort=True)[adoption].first().items()}
-    always = [u for u, w in wave.items() if w is not None and w <= first]
+    always = [u for u, w in wave.items() if w is not None and w[1] <= first_t]
     if always:
         notes.append((f"以下单位在第一期就已推广、没有推广前数据，未纳入：{', '.join(map(str, always))}",
                       f"left out, adopting in the first period with no data before: "
@@ -1075,40 +1265,82 @@ def rollout_effects(df: pd.DataFrame, *, unit: str, period: str, adoption: str,
     if not never_units:
         raise DataError("rollout_effects needs units that never adopt (empty adoption) as the "
                         "comparison; every unit in the data adopts")
-    never = cells[unit].isin(never_units)
-    waves = sorted({w for w in wave.values() if w is not None})
+    waves = sorted({w for w in wave.values() if w is not None}, key=lambda w: w[1])
     if not waves:
         raise DataError("rollout_effects needs at least one adopting unit with a period before "
                         "its adoption")
-    cells = cells.assign(_wave=cells[unit].map(lambda u: "" if wave[u] is None else str(wave[u])))
-    unmatched = [w for w in waves if w not in position]
-    if unmatched:
-        raise DataError(f"adoption period(s) {unmatched} are not periods of the data "
-                        f"({first} … {last})")
+    # Late starters: halls first surveyed at or after their adoption cannot show a change.
+    first_seen = cells.groupby(unit)["_t"].min()
+    late = [u for u, w in wave.items() if w is not None and first_seen[u] >= w[1]]
+    if late:
+        listed = [f"{u}（{wave[u][0]}）" for u in late]
+        notes.append((f"以下营业厅在推广前没有调查数据，无法估计其推广效果，未纳入：{'、'.join(map(str, listed))}",
+                      "left out, no survey before adopting, so their effect cannot be estimated: "
+                      + ", ".join(f"{u} (adopting {wave[u][0]})" for u in late)))
+    never = cells[unit].isin(never_units)
+    cells = cells.assign(_wave=cells[unit].map(lambda u: "" if wave[u] is None else wave[u][0]),
+                         _late=cells[unit].isin(late))
 
     wave_rows = []
-    for w in waves:
-        part = cells[never | (cells["_wave"] == str(w))].copy()
-        part["_treated"] = part["_wave"] == str(w)
-        part["_post"] = part[period] >= w
-        # The wave's own DiD: the regression of did() without its pre-trend and event-study
-        # extras (cells are already checked and aggregated here).
-        _, res = _did_effect(part, unit=unit, period=period, treated="_treated", post="_post",
-                             responses=responses, satisfied=satisfied, conf=conf)
-        wave_rows.append({"wave": w, "units": int(part.loc[part["_treated"], unit].nunique()),
-                          "estimate": res["estimate"], "ci_low": res["ci_low"],
-                          "ci_high": res["ci_high"], "p_value": res["p_value"],
-                          "pre_periods": int(part.loc[~part["_post"], period].nunique()),
-                          "post_periods": int(part.loc[part["_post"], period].nunique())})
+    for label, start_t in waves:
+        everyone = cells[cells["_wave"] == label]
+        own = everyone[~everyone["_late"]]
+        comparison = cells[never]
+        row = {"wave": label, "units": int(everyone[unit].nunique()),
+               "estimate": math.nan, "ci_low": math.nan, "ci_high": math.nan, "p_value": math.nan,
+               "pre_periods": int(everyone.loc[everyone["_t"] < start_t, period].nunique()),
+               "post_periods": int(everyone.loc[everyone["_t"] >= start_t, period].nunique()),
+               "estimable": False, "reason": ""}
+        if own.empty:
+            row["reason"] = "no_data_before"
+        elif not (own["_t"] >= start_t).any():
+            row["reason"] = "no_data_after"
+        elif not (comparison["_t"] < start_t).any():
+            row["reason"] = "no_comparison_before"
+        elif not (comparison["_t"] >= start_t).any():
+            row["reason"] = "no_comparison_after"
+        else:
+            part = pd.concat([comparison, own]).assign(_treated=lambda c: c["_wave"] == label)
+            part["_post"] = part["_t"] >= start_t
+            # The wave's own DiD: the regression of did() without its pre-trend and
+            # event-study extras (cells are already checked and aggregated here).
+            fit, res = _did_effect(part, unit=unit, period=period, treated="_treated",
+                                   post="_post", responses=responses, satisfied=satisfied,
+                                   conf=conf)
+            if "did" in fit.params.index:
+                row.update(estimate=res["estimate"], ci_low=res["ci_low"], ci_high=res["ci_high"],
+                           p_value=res["p_value"], estimable=True)
+            else:
+                row["reason"] = "not_identified"
+        wave_rows.append(row)
     by_wave = pd.DataFrame(wave_rows, columns=["wave", "units", "estimate", "ci_low", "ci_high",
-                                               "p_value", "pre_periods", "post_periods"])
+                                               "p_value", "pre_periods", "post_periods",
+                                               "estimable", "reason"])
+    by_wave["estimable"] = by_wave["estimable"].astype(bool)
 
-    # Sun & Abraham: wave x event-time indicators, never-adopting units as controls.
+    # Sun & Abraham: wave x event-time indicators, never-adopting units as controls. A
+    # wave enters only with data in its reference month (the one before adoption):
+    # without it every cell of the wave would carry an indicator and the estimates would
+    # be measured from an arbitrary month instead.
+    cells = cells[~cells["_late"]]
+    adopting = cells["_wave"] != ""
     event = pd.Series(np.nan, index=cells.index)
-    adopters = ~never
-    event[adopters] = [position[p] - position[wave[u]] for p, u in
-                       zip(cells.loc[adopters, period], cells.loc[adopters, unit])]
-    keys = sorted({(w, int(e)) for w, e in zip(cells.loc[adopters, "_wave"], event[adopters])
+    start_of = dict(waves)
+    event[adopting] = cells.loc[adopting, "_t"] - cells.loc[adopting, "_wave"].map(start_of)
+    with_reference = set(cells.loc[adopting & (event == -1), "_wave"])
+    no_reference = [w for w, _ in waves if w not in with_reference
+                    and w in set(cells.loc[adopting, "_wave"])]
+    if no_reference:
+        notes.append((f"以下批次推广前一个月（参照月）没有数据，未纳入按推广后月数的平均：{'、'.join(no_reference)}",
+                      "left out of the effects by months since adoption, no data in the month "
+                      f"before adoption (the reference): wave(s) {', '.join(no_reference)}"))
+        keep = ~cells["_wave"].isin(no_reference)
+        cells, event, adopting = cells[keep], event[keep], adopting[keep]
+    columns = ["event_time", "estimate", "ci_low", "ci_high", "p_value", "waves", "responses"]
+    if not adopting.any():
+        return RolloutResult(by_wave=by_wave, by_event_time=pd.DataFrame(columns=columns),
+                             conf=conf, notes=notes, left_out=late)
+    keys = sorted({(w, int(e)) for w, e in zip(cells.loc[adopting, "_wave"], event[adopting])
                    if int(e) != -1}, key=lambda k: (k[1], str(k[0])))
     dummies = pd.DataFrame({f"{w}|{e}": ((cells["_wave"] == w) & (event == e)).astype(float)
                             for w, e in keys}, index=cells.index)
@@ -1117,17 +1349,17 @@ def rollout_effects(df: pd.DataFrame, *, unit: str, period: str, adoption: str,
     rows = []
     for e in sorted({k[1] for k in keys} | {-1}):
         if e == -1:
-            share = cells.loc[adopters & (event == -1), responses].sum()
+            share = cells.loc[adopting & (event == -1), responses].sum()
             rows.append({"event_time": -1, "estimate": 0.0, "ci_low": math.nan,
                          "ci_high": math.nan, "p_value": math.nan,
-                         "waves": int(cells.loc[adopters & (event == -1), "_wave"].nunique()),
+                         "waves": int(cells.loc[adopting & (event == -1), "_wave"].nunique()),
                          "responses": int(share)})
             continue
         weights = {}
-        for w in waves:
+        for w, _ in waves:
             name = f"{w}|{e}"
             if name in fit.params.index:
-                weights[name] = float(cells.loc[(cells["_wave"] == str(w)) & (event == e),
+                weights[name] = float(cells.loc[(cells["_wave"] == w) & (event == e),
                                                 responses].sum())
         total = sum(weights.values())
         if not total:
@@ -1136,9 +1368,9 @@ def rollout_effects(df: pd.DataFrame, *, unit: str, period: str, adoption: str,
         rows.append({"event_time": e, "estimate": res["estimate"], "ci_low": res["ci_low"],
                      "ci_high": res["ci_high"], "p_value": res["p_value"], "waves": len(weights),
                      "responses": int(total)})
-    by_event_time = pd.DataFrame(rows, columns=["event_time", "estimate", "ci_low", "ci_high",
-                                                "p_value", "waves", "responses"])
-    return RolloutResult(by_wave=by_wave, by_event_time=by_event_time, conf=conf, notes=notes)
+    by_event_time = pd.DataFrame(rows, columns=columns)
+    return RolloutResult(by_wave=by_wave, by_event_time=by_event_time, conf=conf, notes=notes,
+                         left_out=late)
 
 
 # --------------------------------------------------------------------------- sustainment
@@ -1148,7 +1380,7 @@ class SustainResult:
     Attributes
     ----------
     table : DataFrame
-        One row per period: ``period``, ``responses``, ``satisfied``, ``rate``,
+        One row per period with data: ``period``, ``responses``, ``satisfied``, ``rate``,
         ``ci_low``, ``ci_high`` (Wilson), ``target``, ``gap_to_target`` (rate − target),
         ``meets_target``, ``p_below`` (one-sided score-test p-value of "the true rate is
         below the target"), ``within_noise`` (True for a miss whose interval still
@@ -1159,10 +1391,13 @@ class SustainResult:
         No period was clearly below the target (misses, if any, are within noise).
     missed, missed_within_noise, missed_clearly : list
         Periods that missed the target; of these, those within noise and those not.
+    missing : list of str
+        Periods of the checked window without survey data: neither met nor missed.
     """
 
-    def __init__(self, table: pd.DataFrame, target: float, conf: float):
+    def __init__(self, table: pd.DataFrame, target: float, conf: float, missing=()):
         self.table = table
+        self.missing = list(missing)
         self.target = target
         self.conf = conf
         self.missed = table.loc[~table["meets_target"], "period"].tolist()
@@ -1180,6 +1415,8 @@ class SustainResult:
             text += f"; missed within noise: {', '.join(map(str, self.missed_within_noise))}"
         if self.missed_clearly:
             text += f"; missed clearly: {', '.join(map(str, self.missed_clearly))}"
+        if self.missing:
+            text += f"; no data: {', '.join(self.missing)}"
         return text
 
     def _repr_html_(self) -> str:
@@ -1219,7 +1456,8 @@ def sustained(df: pd.DataFrame, *, target: float, start, end=None, period: str =
     -------
     SustainResult
         ``table`` (one row per period), ``all_met``, ``sustained``, ``missed``,
-        ``missed_within_noise``, ``missed_clearly``, ``summary()``.
+        ``missed_within_noise``, ``missed_clearly``, ``missing`` (periods of the window
+        without data), ``summary()``.
 
     Notes
     -----
@@ -1256,16 +1494,22 @@ def sustained(df: pd.DataFrame, *, target: float, start, end=None, period: str =
     target = _check_prob(target, "target")
     _check_columns(df, {"period": period, "responses": responses, "satisfied": satisfied})
     data = _clean_counts(df, responses, satisfied, "sustained")
-    window = data[period] >= start
-    if end is not None:
-        window &= data[period] <= end
-    data = data[window]
+    t, kind = _calendar(data[period], "sustained", period)
+    example = data[period].iloc[0] if len(data) else start
+    first_t = _ordinal_of(start, kind, where="sustained", param="start", example=example)
+    last_t = (_ordinal_of(end, kind, where="sustained", param="end", example=example)
+              if end is not None else int(t.max()) if len(t) else first_t)
+    window = (t >= first_t) & (t <= last_t)
+    data = data[window].assign(_t=t[window])
+    # Months of the window nobody surveyed: neither met nor missed, but said.
+    missing = _gaps(data["_t"], kind, span=(first_t, last_t))
     if data.empty:
         raise DataError(f"sustained: no period from start={start!r}"
                         + (f" to end={end!r}" if end is not None else "")
-                        + f"; periods in the data: {_sorted_periods(df[period])}")
-    table = (data.groupby(period, sort=True, as_index=False)[[responses, satisfied]].sum()
-             .rename(columns={period: "period", responses: "responses", satisfied: "satisfied"}))
+                        + f"; periods in the data: {_sorted_periods(df[period], 'sustained', period)}")
+    table = (data.groupby("_t", sort=True).agg(period=(period, "first"), responses=(responses, "sum"),
+                                               satisfied=(satisfied, "sum"))
+             .reset_index(drop=True))
     n, s = table["responses"].to_numpy(float), table["satisfied"].to_numpy(float)
     rate = s / n
     low, high = proportion_confint(s, n, alpha=1 - conf, method="wilson")
@@ -1278,7 +1522,7 @@ def sustained(df: pd.DataFrame, *, target: float, start, end=None, period: str =
     table["meets_target"] = rate >= target
     table["p_below"] = stats.norm.cdf(z)
     table["within_noise"] = ~table["meets_target"] & (table["ci_high"] >= target)
-    return SustainResult(table, target, conf)
+    return SustainResult(table, target, conf, missing=missing)
 
 
 # --------------------------------------------------------------------------- power
@@ -1653,13 +1897,16 @@ def pilot_design(survey: pd.DataFrame, *, branch: str, pilot_hall: str, pilot_st
     Notes
     -----
     The branch has a pilot when the survey has the pilot hall in that branch, with
-    counts before and from ``pilot_start``, and at least one comparison hall. A branch
-    without one is not an error: ``has_pilot`` is False and ``reason`` says why.
+    counts before and from ``pilot_start``, and at least one comparison hall with counts
+    on both sides of the start too. A branch without one is not an error: ``has_pilot``
+    is False and ``reason`` says why.
 
     Raises
     ------
     DataError
-        Missing columns (other than ``hall``, whose absence means "no pilot").
+        Missing columns (other than ``hall``, whose absence means "no pilot"), counts
+        breaking the library's rule (:mod:`cxeval.schemas`, "Counts"), empty or mixed
+        periods, or ``pilot_start`` of another kind than the survey's periods.
 
     Examples
     --------
@@ -1700,7 +1947,9 @@ def pilot_design(survey: pd.DataFrame, *, branch: str, pilot_hall: str, pilot_st
     duplicated = data.groupby("hall")["branch"].nunique().gt(1).any()
     data["unit"] = (data["branch"] + "·" + data["hall"]) if duplicated else data["hall"]
     data["rate"] = data["satisfied"] / data["responses"]
-    data["post"] = data["period"] >= pilot_start
+    t, kind = _calendar(data["period"], "pilot_design")
+    data["post"] = t >= _ordinal_of(pilot_start, kind, where="pilot_design", param="pilot_start",
+                                    example=data["period"].iloc[0])
     own = data[data["branch"] == branch].copy()
     own["group"] = "branch"
     own["adoption"] = None
@@ -1724,6 +1973,11 @@ def pilot_design(survey: pd.DataFrame, *, branch: str, pilot_hall: str, pilot_st
         return no_pilot("无法评估试点：没有其他分公司的对照营业厅。",
                         "The pilot cannot be evaluated: there are no comparison halls in other "
                         "branches.", own)
+    sides = others.groupby("unit")["post"].agg(["any", "all"])
+    if not (sides["any"] & ~sides["all"]).any():
+        return no_pilot(f"无法评估试点：没有对照营业厅在 {pilot_start} 之前和之后都有调查数据。",
+                        f"The pilot cannot be evaluated: no comparison hall has survey data both "
+                        f"before and from {pilot_start}.", own)
     own["group"] = np.where(own["hall"] == str(pilot_hall), "pilot",
                             "rollout" if rollout_start else "branch")
     own["adoption"] = np.where(own["group"] == "pilot", pilot_start,
@@ -1893,20 +2147,52 @@ def _its_sentence(its_result: ITSResult, d: DiDResult, lang: str) -> str:
         + "; with no comparison group it cannot separate the pilot from changes that hit all "
         "halls at the same time"
         + (f", and {its_result.n_pre} months before the pilot give an unstable trend" if short else "")
-        + ", so DiD is the one to believe.", lang)
+        + ", so DiD is the one to believe.", lang) + _gap_sentence(its_result.missing, lang)
+
+
+def _gap_sentence(missing: Sequence[str], lang: str) -> str:
+    """What a gap in the pilot hall's months means, or nothing without one."""
+    from cxeval.report import tr
+
+    if not missing:
+        return ""
+    return tr(f"试点营业厅以下月份没有调查数据：{'、'.join(missing)}；时间按日历月计算，缺月留空，不插补。",
+              f" The pilot hall has no survey for {', '.join(missing)}: time is counted in "
+              "calendar months and the gap is left as a gap, not filled in.", lang)
+
+
+#: Said in place of the ITS sentence when the pilot hall's series is too short to fit.
+ITS_NOT_ESTIMABLE = ("试点营业厅的月份太少，无法做中断时间序列分析（试点前后各需至少 2 个月、共至少 6 个月的数据）。",
+                     "Too few months for an interrupted time series of the pilot hall (it needs at "
+                     "least 2 months before and 2 from the start, 6 in all).")
 
 
 def _rollout_sentence(rollout: RolloutResult, lang: str) -> str:
     from cxeval.report import tr
 
-    parts = [tr(f"{r['wave']} 批（{int(r['units'])} 个营业厅）{_pp(r['estimate'])}"
-                f"（{_pp(r['ci_low'])} 至 {_pp(r['ci_high'])}）",
-                f"wave {r['wave']} ({int(r['units'])} hall(s)) {_pp(r['estimate'])} "
-                f"({_pp(r['ci_low'])} to {_pp(r['ci_high'])})", lang)
-             for _, r in rollout.by_wave.iterrows()]
-    return tr("分批推广效果（各批对比对照营业厅）：" + "；".join(parts) + "。",
+    def wave(r) -> str:
+        if not r["estimable"]:
+            zh, en = NOT_ESTIMABLE[r["reason"]]
+            return tr(f"{r['wave']} 批（{int(r['units'])} 个营业厅）无法估计：{zh}",
+                      f"wave {r['wave']} ({int(r['units'])} hall(s)) not estimable: {en}", lang)
+        return tr(f"{r['wave']} 批（{int(r['units'])} 个营业厅）{_pp(r['estimate'])}"
+                  f"（{_pp(r['ci_low'])} 至 {_pp(r['ci_high'])}）",
+                  f"wave {r['wave']} ({int(r['units'])} hall(s)) {_pp(r['estimate'])} "
+                  f"({_pp(r['ci_low'])} to {_pp(r['ci_high'])})", lang)
+
+    parts = [wave(r) for _, r in rollout.by_wave.iterrows()]
+    text = tr("分批推广效果（各批对比对照营业厅）：" + "；".join(parts) + "。",
               "Rollout effect by wave (each against the comparison halls): " + "; ".join(parts)
               + ".", lang)
+    return _join([text] + [_note_sentence(note, lang) for note in rollout.notes], lang)
+
+
+def _note_sentence(note: tuple, lang: str) -> str:
+    """A result's note (Chinese, English fragment) as a sentence."""
+    from cxeval.report import tr
+
+    zh, en = note
+    return tr(zh if zh.endswith("。") else zh + "。", en[0].upper() + en[1:].rstrip(".") + ".", lang)
 
 
 def _sustain_sentence(s: SustainResult, lang: str, who: tuple = ("", "")) -> str:
@@ -1924,6 +2210,10 @@ def _sustain_sentence(s: SustainResult, lang: str, who: tuple = ("", "")) -> str
         text_zh += f"；{len(s.missed_clearly)} 个月明显低于目标（{'、'.join(map(str, s.missed_clearly))}）"
         text_en += (f"; {len(s.missed_clearly)} month(s) clearly below target "
                     f"({', '.join(map(str, s.missed_clearly))})")
+    if s.missing:
+        text_zh += f"；{len(s.missing)} 个月没有调查数据，无法判断（{'、'.join(s.missing)}）"
+        text_en += (f"; {len(s.missing)} month(s) without survey data cannot be judged "
+                    f"({', '.join(s.missing)})")
     text_zh += "。" + ("效果得以保持。" if s.sustained else "效果未能稳定保持。")
     text_en += ". " + ("The result held." if s.sustained else "The result did not hold.")
     text_en = text_en[0].upper() + text_en[1:]
@@ -1936,14 +2226,17 @@ def _join(sentences: list, lang: str) -> str:
 
 def verdict(*, did_result: DiDResult | None, naive: dict | None = None,
             its_result: ITSResult | None = None, sustain: SustainResult | None = None,
-            rollout: RolloutResult | None = None, lang: str = "zh") -> str:
+            rollout: RolloutResult | None = None, its_reason: tuple | None = None,
+            lang: str = "zh") -> str:
     """The verdict paragraph, generated from the numbers.
 
     Says whether the pilot raised the rate (DiD estimate with interval), says plainly
     when the data cannot support a conclusion (interval including zero, no interval,
     failed parallel-trends check, one pre period), explains why the naive
     before/after and ITS differ from DiD and which to believe, and reports rollout and
-    sustainment.
+    sustainment. What the data could not estimate is named, never shown as zero:
+    months without survey data, rollout waves and halls with no data before adopting,
+    an ITS too short to fit.
 
     Parameters
     ----------
@@ -1952,6 +2245,9 @@ def verdict(*, did_result: DiDResult | None, naive: dict | None = None,
     naive, its_result, sustain, rollout : optional
         From :func:`before_after`, :func:`its`, :func:`sustained`,
         :func:`rollout_effects`.
+    its_reason : (str, str), optional
+        Why ITS could not be fitted (Chinese, English), said in place of the ITS
+        sentence (e.g. :data:`ITS_NOT_ESTIMABLE`).
     lang : {"zh", "en"}
 
     Returns
@@ -1989,6 +2285,8 @@ def verdict(*, did_result: DiDResult | None, naive: dict | None = None,
         sentences.append(_naive_sentence(naive, did_result, lang))
     if its_result is not None:
         sentences.append(_its_sentence(its_result, did_result, lang))
+    elif its_reason is not None:
+        sentences.append(tr(*its_reason, lang))
     if rollout is not None and not rollout.by_wave.empty:
         sentences.append(_rollout_sentence(rollout, lang))
     if sustain is not None:
@@ -2011,6 +2309,7 @@ TABLE_LABELS = {
     "detectable_effect": ("可发现的最小变化", "detectable change"),
     "required_n": ("发现目标效果每组所需样本", "n per group for the effect"),
     "power_for_effect": ("发现目标效果的把握", "power for the effect"),
+    "status": ("状态", "status"),
 }
 
 #: Names of the ITS terms (Chinese, English).
@@ -2091,7 +2390,8 @@ class PilotEvaluation:
         if not self.has_pilot:
             return self.reason(lang)
         return verdict(did_result=self.did, naive=self.naive, its_result=self.its,
-                       sustain=self.sustain_pilot, rollout=self.rollout, lang=lang)
+                       sustain=self.sustain_pilot, rollout=self.rollout,
+                       its_reason=ITS_NOT_ESTIMABLE if self.its is None else None, lang=lang)
 
     def key_numbers(self) -> dict:
         """The numbers the batch and tests read (``report.record``)."""
@@ -2109,6 +2409,12 @@ class PilotEvaluation:
             all_met=self.sustain_pilot.all_met if self.sustain_pilot else None,
             branch_sustained=self.sustain_branch.sustained if self.sustain_branch else None,
             months_missed=self.sustain_pilot.missed if self.sustain_pilot else [],
+            months_without_data=self.sustain_pilot.missing if self.sustain_pilot else [],
+            its_missing_periods=self.its.missing if self.its else [],
+            its_estimable=self.its is not None if self.has_pilot else None,
+            rollout_not_estimable=(self.rollout.not_estimable["wave"].tolist()
+                                   if self.rollout else []),
+            rollout_left_out=[str(u) for u in self.rollout.left_out] if self.rollout else [],
         )
         return out
 
@@ -2194,14 +2500,19 @@ class PilotEvaluation:
             es = d.event_study
             post = es[es["event_time"] >= 0]["estimate"]
             ref = es.loc[es["reference"], "period"].iloc[0]
-            return _join([_trend_sentence(d, lang), tr(
+            sentences = [_trend_sentence(d, lang), tr(
                 f"试点后各月相对 {ref} 的效果在 {_pp(post.min())} 至 {_pp(post.max())} 之间。",
                 f"After the start, the month-by-month effects relative to {ref} range from "
-                f"{_pp(post.min())} to {_pp(post.max())}.", lang)], lang)
+                f"{_pp(post.min())} to {_pp(post.max())}.", lang)]
+            if d.missing:
+                sentences.append(tr(
+                    f"以下月份所有营业厅都没有调查数据：{'、'.join(d.missing)}；事件时间按日历月计算，缺月留空。",
+                    f"No hall was surveyed in {', '.join(d.missing)}: event time is counted in "
+                    "calendar months and the gap is left as a gap.", lang))
+            return _join(sentences, lang)
         if part == "its":
             if self.its is None:
-                return tr("试点营业厅的月份太少，无法做中断时间序列分析。",
-                          "Too few months for an interrupted time series of the pilot hall.", lang)
+                return tr(*ITS_NOT_ESTIMABLE, lang)
             t = self.its.table
             return tr(
                 f"拟合的起点水平为 {fmt_pct(t.loc['intercept', 'estimate'])}，试点前每月趋势 "
@@ -2215,10 +2526,10 @@ class PilotEvaluation:
                 f"({_pp(t.loc['level_change', 'ci_low'])} to {_pp(t.loc['level_change', 'ci_high'])}) "
                 f"and the slope by {_pp(t.loc['slope_change', 'estimate'])} a month (Newey-West errors, "
                 f"{self.its.maxlags} lags). " + self.its.notes[-1][1][0].upper() + self.its.notes[-1][1][1:],
-                lang)
+                lang) + _gap_sentence(self.its.missing, lang)
         if part == "rollout":
             ev = self.rollout.by_event_time
-            pre = ev[(ev["event_time"] < -1)]
+            pre = ev[(ev["event_time"] < -1)].dropna(subset=["ci_low", "ci_high"])
             clean = bool(((pre["ci_low"] <= 0) & (pre["ci_high"] >= 0)).all())
             return _join([_rollout_sentence(self.rollout, lang), tr(
                 "推广前各月的估计都包含零，各批与对照营业厅推广前走势一致。" if clean else
@@ -2286,8 +2597,13 @@ class PilotEvaluation:
             df["term"] = [report.tr(*ITS_TERM_LABELS[t], lang) for t in df["term"]]
             return report.table(df, formats=pp, labels=labels)
         if part == "rollout":
-            df = self.rollout.by_wave[["wave", "units", "estimate", "ci_low", "ci_high", "p_value",
-                                       "pre_periods", "post_periods"]]
+            waves = self.rollout.by_wave
+            df = waves[["wave", "units", "estimate", "ci_low", "ci_high", "p_value",
+                        "pre_periods", "post_periods"]].copy()
+            df["status"] = [report.tr("已估计", "estimated", lang) if ok else
+                            report.tr("无法估计：" + NOT_ESTIMABLE[why][0],
+                                      "not estimable: " + NOT_ESTIMABLE[why][1], lang)
+                            for ok, why in zip(waves["estimable"], waves["reason"])]
             return report.table(df, formats={**pp, "units": "int"}, labels=labels)
         if part == "power":
             df = self.power_rows(lang)[["comparison", "n1", "n2", "detectable_effect", "required_n",
@@ -2369,7 +2685,9 @@ def headline(evaluation: PilotEvaluation, lang: str = "zh"):
     ]
     if ev.rollout is not None and len(ev.rollout.by_wave) > 1:
         last = ev.rollout.by_wave.iloc[-1]
-        cards.append({"label": tr("推广批次效果", "rollout wave effect", lang), "value": _pp(last["estimate"]),
+        cards.append({"label": tr("推广批次效果", "rollout wave effect", lang),
+                      "value": _pp(last["estimate"]) if last["estimable"] else
+                      tr("无法估计", "not estimable", lang),
                       "detail": tr(f"{last['wave']} 批，{int(last['units'])} 个营业厅",
                                    f"wave {last['wave']}, {int(last['units'])} hall(s)", lang),
                       "status": status(last["ci_low"], last["ci_high"])})

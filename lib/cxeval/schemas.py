@@ -48,6 +48,31 @@ columns that name what a row is about, such as branch, hall, period or cause) ho
 total label (:func:`is_total_label`); :func:`cxeval.data.load` leaves such rows out and
 says so. Rows of counts per group (``Schema.unique_groups``) must not repeat a combination
 of keys: a copied row would be added twice.
+
+Counts: one rule for the whole library
+---------------------------------------
+A count (``responses``, ``satisfied``, votes, subscribers) is a whole number of people or
+events, everywhere: :func:`cxeval.data.load` reports a fraction as a problem of the file,
+and every analysis function that reads counts as answers in an interval or a test
+(:mod:`cxeval.baseline`, :mod:`cxeval.pilot` through :func:`check_counts`;
+:func:`cxeval.pareto.pareto_shift`) raises :class:`~cxeval.errors.DataError` naming the
+rows. Nothing is rounded: 94.6 satisfied of 100 is neither 95 nor 0.946 of a binomial
+sample. (A Pareto table may sum decimals: there the column is a weight such as a cost,
+and no test is made on it.) Weighted survey totals are refused rather than accepted because the
+Wilson and Newcombe intervals, the z and Fisher tests, control limits and exact funnel
+limits all read a count as that many independent answers, which a weighted total is not
+(its precision depends on the weights). Give the unweighted counts; a weighted rate can
+be given as ``rate`` without counts, and is then shown without an interval. A row of counts
+repeated exactly (every column equal) is refused too (:func:`check_repeated_rows`):
+pooling it would count the same answers twice. Rows of one answer each may repeat.
+
+Periods in analyses
+-------------------
+Analyses order periods by the calendar, not as text, and count time in calendar periods
+(a month without data stays a gap): :func:`period_keys` reads ``"YYYY-MM"``,
+``"YYYY-Qn"``, ``"YYYY"`` and ``pandas.Period`` values (whole numbers count as
+themselves), and refuses empty periods and periods of different kinds mixed (months with
+quarters), naming the rows.
 """
 
 from __future__ import annotations
@@ -56,10 +81,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+
+from cxeval.errors import DataError
+
 __all__ = [
     "Column", "Schema", "SCHEMAS", "KINDS", "TYPES", "NETWORKS", "TRUE_WORDS", "FALSE_WORDS",
     "MAX_COUNT", "TOTAL_WORDS", "AVERAGE_WORDS", "REGION_WORDS", "TOTAL_WORDS_EN", "ALL_BRANCHES",
     "schema", "label", "normalize_header", "match_header", "is_total_label",
+    "WEIGHTED_COUNTS", "not_whole", "check_counts", "check_repeated_rows", "period_key", "period_keys", "period_kind",
+    "period_ordinal", "format_period", "sorted_periods",
 ]
 
 #: Column types a :class:`Column` can have (see the module docstring).
@@ -448,3 +480,241 @@ def match_header(header, kind: str) -> str | None:
         return lookup[key]
     stripped = normalize_header(_BRACKETED.sub("", unicodedata.normalize("NFKC", str(header))))
     return lookup.get(stripped) if stripped else None
+
+
+# --------------------------------------------------------------------------- counts
+#: What to do with fractional counts, said once so every message gives the same advice.
+WEIGHTED_COUNTS = ("counts must be whole numbers of answers; weighted totals are refused, "
+                   "not rounded (cxeval.schemas, 'Counts'): give the unweighted counts")
+
+
+def not_whole(values) -> np.ndarray:
+    """Mask of the values that are numbers but not whole (fractions, infinities).
+
+    Missing values are not flagged: whether a count may be missing is the caller's rule.
+    """
+    arr = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    with np.errstate(invalid="ignore"):
+        return ~np.isnan(arr) & ~(np.isfinite(arr) & (arr == np.floor(arr)))
+
+
+def _first_rows(mask: np.ndarray, index) -> list:
+    return list(pd.Index(index)[np.asarray(mask, dtype=bool)][:5])
+
+
+def check_counts(values: pd.Series, *, column: str, where: str) -> None:
+    """Raise unless every value given is a whole number >= 0 (the library's count rule).
+
+    Parameters
+    ----------
+    values : Series
+        Numbers (missing values are left to the caller's own rule).
+    column : str
+        Column name, for the message.
+    where : str
+        The function checking, for the message (e.g. ``"rates"``).
+
+    Raises
+    ------
+    DataError
+        A fraction (``"rates: column 'satisfied' row 0: 94.6 is not a whole number; counts
+        must be whole numbers ..."``) or a negative count, naming the first rows.
+
+    Examples
+    --------
+    >>> check_counts(pd.Series([3.0, 4.0]), column="satisfied", where="rates")
+    """
+    arr = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    with np.errstate(invalid="ignore"):
+        negative = arr < 0
+    for mask, what, advice in ((not_whole(arr), "is not a whole number", WEIGHTED_COUNTS),
+                               (negative, "is negative", "a count must be 0 or more")):
+        if mask.any():
+            rows = _first_rows(mask, values.index)
+            more = int(mask.sum()) - 1
+            raise DataError(f"{where}: column {column!r} row {rows[0]}: "
+                            f"{arr[np.flatnonzero(mask)[0]]:g} {what}"
+                            + (f" (also row(s) {rows[1:]}{' and more' if more > 4 else ''})"
+                               if more else "")
+                            + f"; {advice}")
+
+
+def check_repeated_rows(df: pd.DataFrame, *, responses: str, where: str) -> None:
+    """Raise when a row of counts (``responses`` above 1) appears twice, every column equal.
+
+    A survey table listed twice, or a month pasted twice, would otherwise be pooled and
+    counted double. Rows of a single answer (one row per response) repeat legitimately.
+
+    Raises
+    ------
+    DataError
+        Naming the first repeated rows and the row each repeats.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"hall": ["A", "A"], "responses": [1, 1], "satisfied": [1, 1]})
+    >>> check_repeated_rows(df, responses="responses", where="rates")
+    """
+    if responses not in df.columns or len(df) < 2:
+        return
+    n = pd.to_numeric(df[responses], errors="coerce")
+    counted = df[(n > 1).to_numpy()]
+    if len(counted) < 2:
+        return
+    try:
+        repeated = counted.duplicated(keep=False).to_numpy()
+    except TypeError:  # unhashable cells (lists): nothing sensible to compare
+        return
+    if repeated.any():
+        positions = np.flatnonzero(repeated)
+        first = counted.iloc[positions[0]]
+        same = [counted.index[i] for i in positions if counted.iloc[i].equals(first)]
+        raise DataError(f"{where}: rows {same[:5]} are identical in every column "
+                        f"({int(repeated.sum())} repeated rows in all); pooling them would count "
+                        "the same answers twice. Remove the copies, or keep the column that tells "
+                        "them apart (e.g. hall or segment)")
+
+
+# --------------------------------------------------------------------------- periods
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
+_YEAR = re.compile(r"^\d{4}$")
+_KIND_NAMES = {"M": "month", "Q": "quarter", "Y": "year", "A": "year", "D": "day", "W": "week",
+               "number": "number", "text": "label that is not a date"}
+
+
+def period_key(value):
+    """One label -> pandas Period (calendar), int (a plain number) or str (text); None if empty."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Period):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        if np.isnan(value):
+            return None
+        return int(value) if float(value).is_integer() else str(value)
+    text = str(value).strip()
+    if text.lower() in ("", "nan", "nat", "none", "<na>"):
+        return None
+    if _MONTH.match(text):
+        return pd.Period(text, freq="M")
+    if _QUARTER.match(text):
+        return pd.Period(text, freq="Q")
+    if _YEAR.match(text):
+        return pd.Period(text, freq="Y")
+    try:
+        return pd.Period(text)
+    except (ValueError, TypeError):
+        return text
+
+
+def period_kind(key) -> str:
+    """``"M"``, ``"Q"``, ``"Y"`` ... for a calendar key, ``"number"`` or ``"text"`` otherwise."""
+    if isinstance(key, pd.Period):
+        return key.freqstr.split("-")[0].rstrip("E")
+    return "number" if isinstance(key, int) else "text"
+
+
+def period_ordinal(key) -> int:
+    """Position of a calendar key on its own time line (consecutive months differ by 1)."""
+    if isinstance(key, pd.Period):
+        return int(key.ordinal)
+    if isinstance(key, int):
+        return key
+    raise TypeError(f"{key!r} is not a calendar period")
+
+
+def period_keys(values, *, where: str, column: str = "period") -> pd.Series:
+    """Calendar keys of period labels, for ordering and counting time.
+
+    Parameters
+    ----------
+    values : Series or sequence
+        Period labels: ``"2008-03"``, ``"2006-Q2"``, ``"2006"``, ``pandas.Period``, whole
+        numbers; other text is kept as text (ordered as text).
+    where : str
+        The function asking, for messages.
+    column : str
+        The column's name, for messages.
+
+    Returns
+    -------
+    Series
+        Aligned with ``values``: ``pandas.Period`` for calendar labels, int for numbers,
+        str for other text; all of one kind.
+
+    Raises
+    ------
+    DataError
+        An empty period (the rows are named), or periods of different kinds (months and
+        quarters, dates and text) in the same column.
+
+    Examples
+    --------
+    >>> period_keys(["2008-02", "2008-01"], where="demo").tolist()
+    [Period('2008-02', 'M'), Period('2008-01', 'M')]
+    """
+    values = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    # Parse each distinct label once: surveys with one row per answer repeat them a lot.
+    codes, uniques = pd.factorize(values.astype(object).to_numpy())
+    parsed = [period_key(u) for u in uniques]
+    unique_keys = np.empty(len(parsed) + 1, dtype=object)
+    unique_keys[:len(parsed)] = parsed  # the last slot (None) is code -1: a missing value
+    keys = pd.Series(unique_keys[codes], index=values.index, dtype=object)
+    empty = np.array([k is None for k in unique_keys], dtype=bool)[codes]
+    if empty.any():
+        rows = _first_rows(empty, values.index)
+        raise DataError(f"{where}: column {column!r} is empty in {int(empty.sum())} row(s) "
+                        f"(first rows: {rows}); every row needs its period")
+    unique_kinds = np.array([period_kind(k) for k in parsed] + ["text"], dtype=object)
+    kinds = pd.Series(unique_kinds[codes], index=values.index, dtype=object)
+    if kinds.nunique() > 1:
+        counts = kinds.value_counts()
+        main, other = counts.index[0], counts.index[-1]
+        rows = _first_rows((kinds == other).to_numpy(), values.index)
+        example = values[kinds == other].iloc[0]
+        first = values[kinds == main].iloc[0]
+        raise DataError(
+            f"{where}: column {column!r} mixes kinds of periods: {len(counts)} kinds "
+            f"({', '.join(_KIND_NAMES.get(k, k) + 's' for k in counts.index)}); row(s) {rows} "
+            f"hold {example!r} ({_KIND_NAMES.get(other, other)}) where most rows hold "
+            f"{_KIND_NAMES.get(main, main)}s such as {first!r}. Give every period in one kind "
+            "(months 'YYYY-MM' or quarters 'YYYY-Qn')")
+    return keys
+
+
+def format_period(key) -> str:
+    """The contract's spelling of a calendar key: ``"2008-03"``, ``"2006-Q2"``, ``"2006"``."""
+    if isinstance(key, pd.Period):
+        kind = period_kind(key)
+        if kind == "M":
+            return f"{key.year:04d}-{key.month:02d}"
+        if kind == "Q":
+            return f"{key.year:04d}-Q{key.quarter}"
+        if kind in ("Y", "A"):
+            return f"{key.year:04d}"
+    return str(key)
+
+
+def sorted_periods(values, *, where: str, column: str = "period") -> list:
+    """The distinct period labels of ``values`` in calendar order (see :func:`period_keys`).
+
+    Raises
+    ------
+    DataError
+        An empty period or periods of different kinds, naming the rows.
+
+    Examples
+    --------
+    >>> sorted_periods(["2008-10", "2008-09", "2008-10"], where="demo")
+    ['2008-09', '2008-10']
+    """
+    values = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    keys = period_keys(values, where=where, column=column)
+    distinct = ~values.astype(object).duplicated().to_numpy()
+    pairs = zip(values[distinct], keys[distinct])
+    return [value for value, _ in sorted(pairs, key=lambda pair: pair[1])]

@@ -44,12 +44,43 @@ def _new_axes(ax, figsize=(8.0, 4.2)):
     return ax
 
 
-def _period_ticks(ax, periods: list) -> None:
+def _period_ticks(ax, periods: list, positions=None) -> None:
     labels = [str(p) for p in periods]
+    positions = list(range(len(labels))) if positions is None else list(positions)
     rotation = 45 if len(labels) > 8 else 0
-    ax.set_xticks(range(len(labels)), labels, rotation=rotation,
-                  ha="right" if rotation else "center")
-    ax.set_xlim(-0.5, len(labels) - 0.5)
+    ax.set_xticks(positions, labels, rotation=rotation, ha="right" if rotation else "center")
+    ax.set_xlim(min(positions, default=0) - 0.5, max(positions, default=0) + 0.5)
+
+
+def _calendar_axis(periods: pd.Series):
+    """x position of each row, tick labels, and a function placing a period on the axis.
+
+    Calendar periods are placed by the calendar (a month nobody surveyed keeps its tick);
+    other labels in sorted order.
+    """
+    from cxeval import schemas
+
+    keys = schemas.period_keys(periods, where="plot", column="period")
+    kind = schemas.period_kind(keys.iloc[0])
+    if kind == "text":
+        order = schemas.sorted_periods(periods, where="plot")
+        position = {p: i for i, p in enumerate(order)}
+        return periods.map(position).to_numpy(int), [str(p) for p in order], position.get
+    ordinal = keys.map(schemas.period_ordinal).to_numpy(int)
+    first = int(ordinal.min())
+    labels = {int(o) - first: str(p) for o, p in zip(ordinal, periods)}
+    ticks = [labels.get(i) or schemas.format_period(
+        i + first if kind == "number" else pd.Period(ordinal=i + first, freq=kind))
+        for i in range(int(ordinal.max()) - first + 1)]
+
+    def place(value):
+        key = schemas.period_key(value)
+        if key is None or schemas.period_kind(key) != kind:
+            return None
+        at = schemas.period_ordinal(key) - first
+        return at if 0 <= at < len(ticks) else None
+
+    return ordinal - first, ticks, place
 
 
 def _intervention_line(ax, x: float, label: str, level: int = 0) -> None:
@@ -110,24 +141,26 @@ def plot_pilot_trends(trends: pd.DataFrame, *, by: str = "group", target: float 
         ax.set_title(plain_label(title))
     if trends.empty:
         return no_data(ax, lang)
-    periods = sorted(trends["period"].unique().tolist())
-    position = {p: i for i, p in enumerate(periods)}
+    x, ticks, place = _calendar_axis(trends["period"])
     others = iter(["primary", "highlight", "good", "secondary", "warn", "bad", "neutral"])
-    for key, part in trends.groupby(by, sort=False):
-        part = part.sort_values("period")
+    for key, part in trends.assign(_x=x).groupby(by, sort=False):
+        part = part.sort_values("_x")
         style = dict(_GROUP_STYLE.get(key, {}))
         color = PALETTE[style.pop("color")] if "color" in style else PALETTE[next(others, "neutral")]
         style.setdefault("linewidth", 1.6)
         style.setdefault("marker", "o")
-        ax.plot(part["period"].map(position), part["rate"].to_numpy(float), color=color,
-                markersize=4, label=plain_label((labels or {}).get(key, key)), **style)
+        # A month without data breaks the line instead of joining its neighbours.
+        span = np.arange(part["_x"].min(), part["_x"].max() + 1)
+        rate = part.set_index("_x")["rate"].astype(float).reindex(span)
+        ax.plot(span, rate.to_numpy(float), color=color, markersize=4,
+                label=plain_label((labels or {}).get(key, str(key))), **style)
     if target is not None:
         target_line(ax, float(target), label=report.tr(f"目标 {target:.0%}", f"target {target:.0%}",
                                                        lang))
-    drawn = [(label, start) for label, start in (interventions or {}).items() if start in position]
-    for level, (label, start) in enumerate(drawn):
-        _intervention_line(ax, position[start] - 0.5, label, level)
-    _period_ticks(ax, periods)
+    drawn = [(label, place(start)) for label, start in (interventions or {}).items()]
+    for level, (label, at) in enumerate([d for d in drawn if d[1] is not None]):
+        _intervention_line(ax, at - 0.5, label, level)
+    _period_ticks(ax, ticks)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylabel(report.tr("满意度", "Satisfaction", lang))
     # Below the plot: the lines of a pilot cross every corner of the axes.
@@ -254,8 +287,12 @@ def plot_its(result, *, target: float | None = None, lang: str = "zh", title: st
     if target is not None:
         target_line(ax, float(target), label=report.tr(f"目标 {target:.0%}", f"target {target:.0%}",
                                                        lang))
-    _intervention_line(ax, first_post - 0.5, report.tr("干预", "intervention", lang))
-    _period_ticks(ax, data["period"].tolist())
+    _intervention_line(ax, result.t0 - 0.5, report.tr("干预", "intervention", lang))
+    # Calendar axis: a period without data keeps its tick, with no point above it.
+    observed = dict(zip(data["t"].astype(int), data["period"].astype(str)))
+    gaps = iter(result.missing)
+    span = range(int(t.min()), int(t.max()) + 1) if len(t) else range(0)
+    _period_ticks(ax, [observed[i] if i in observed else next(gaps, "") for i in span], span)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.legend(fontsize="small", loc="lower right")
     return ax
@@ -309,8 +346,12 @@ def plot_rollout(result, *, lang: str = "zh", title: str | None = None):
                     color=PALETTE["primary"], linewidth=2.2)
         left.scatter(est, y, color=PALETTE["primary"], s=30, zorder=3)
         left.axvline(0, color="#333f4f", linewidth=1.0)
-        left.set_yticks(y, [plain_label(report.tr(f"{w}（{int(n)} 厅）", f"{w} ({int(n)} hall(s))", lang))
-                            for w, n in zip(waves["wave"], waves["units"])])
+        # A wave the data cannot estimate keeps its row, empty and labelled as such.
+        estimable = waves["estimable"] if "estimable" in waves else pd.Series(True, index=waves.index)
+        left.set_yticks(y, [plain_label(report.tr(f"{w}（{int(n)} 厅）" + ("" if ok else "：无法估计"),
+                                                  f"{w} ({int(n)} hall(s))" + ("" if ok else ": not estimable"),
+                                                  lang))
+                            for w, n, ok in zip(waves["wave"], waves["units"], estimable)])
         left.set_ylim(-0.7, len(waves) - 0.3)
         left.set_xlabel(report.tr("效果（百分点）", "Effect (pp)", lang))
         left.set_title(report.tr("按批次", "By wave", lang), fontsize="medium")
