@@ -198,3 +198,104 @@ def test_relative_output_folder_keeps_results_in_the_run(tmp_path, monkeypatch):
     assert Path(manifest["run_dir"]).is_absolute()
     assert (Path(manifest["run_dir"]) / "潮安" / "ok.json").exists()
     assert not (TEST_NOTEBOOKS / "reports").exists()
+
+
+# --------------------------------------------------------------------------- interrupts
+_RUNNER = """
+import sys
+from cxeval import batch, cli
+batch.DEFAULT_NOTEBOOKS_DIR = batch.Path(sys.argv[1])
+sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
+def _start_hanging_run(tmp_path):
+    """A batch in its own process whose one job hangs in its kernel; returns it once the kernel runs."""
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    _data_naming(tmp_path, ["slow"])
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _RUNNER, str(TEST_NOTEBOOKS), "run", "--branches", "slow", "--notebooks", "hang",
+         "--data", str(tmp_path), "--out", str(tmp_path / "reports"), "--no-progress", "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        family = psutil.Process(proc.pid).children(recursive=True)
+        if any("ipykernel" in " ".join(p.cmdline()) for p in family if p.is_running()):
+            time.sleep(2)   # the cell with the sleep is running
+            return proc, psutil.Process(proc.pid).children(recursive=True)
+        time.sleep(0.2)
+    proc.kill()
+    pytest.fail("the kernel did not start")
+
+
+def _all_gone(procs, seconds=20):
+    import psutil
+
+    _, alive = psutil.wait_procs(procs, timeout=seconds)
+    return [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_killed_batch_takes_its_jobs_and_kernels_with_it(tmp_path):
+    import signal
+
+    proc, family = _start_hanging_run(tmp_path)
+    assert len(family) >= 2                      # the job and its kernel
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    assert _all_gone(family) == [], "jobs or kernels outlived the batch"
+    (run_dir,) = (tmp_path / "reports").iterdir()
+    assert not (run_dir / "slow" / "hang.html").exists()   # nothing written after the kill
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["jobs"][0]["status"] != "ok"
+
+
+def test_ctrl_c_stops_cleanly_and_only_failed_reruns_the_interrupted(tmp_path):
+    import signal
+
+    from cxeval import cli
+
+    proc, family = _start_hanging_run(tmp_path)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("cxeval run: interrupted: 1 report(s) not finished; cxeval run --only-failed ")
+    assert _all_gone(family) == []
+    (run_dir,) = (tmp_path / "reports").iterdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["jobs"][0]["status"] == "interrupted" and "interrupted" in manifest
+    assert not (run_dir / ".jobs").exists()
+    assert "已中断" in (run_dir / "index.html").read_text(encoding="utf-8")
+    # the rerun picks up the interrupted job ("fixing" it: the branch no longer hangs)
+    manifest["jobs"][0]["parameters"]["branch"] = "fine"
+    (run_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    assert cli.main(["run", "--only-failed", str(run_dir), "--no-progress"]) == 0
+    again = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert again["jobs"][0]["status"] == "ok" and again["jobs"][0]["attempts"] == 2
+
+
+def test_output_folder_and_worker_problems_are_one_line_exit_2(tmp_path, capsys):
+    from cxeval import cli
+
+    _data_naming(tmp_path, ["潮安"])
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x", encoding="utf-8")
+    base = ["run", "--data", str(tmp_path), "--no-progress"]
+    assert cli.main(base + ["--out", str(a_file)]) == 2
+    assert capsys.readouterr().err.strip() == f"cxeval run: --out {a_file}: is a file, not a folder"
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    import os
+
+    if os.geteuid() != 0:   # root may write anywhere
+        assert cli.main(base + ["--out", str(locked / "reports")]) == 2
+        assert "cannot create the folder" in capsys.readouterr().err
+    assert cli.main(base + ["--out", str(a_file / "below")]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert cli.main(base + ["--workers", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "cxeval run: workers must be a whole number of at least 1, got 0"

@@ -34,6 +34,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import tempfile
 import time
 import traceback
@@ -376,6 +377,7 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
         results_path.unlink()
     tmp_nb = directory / f".{job.notebook}.partial.ipynb"
     socket_dir = tempfile.mkdtemp(prefix="cxk-")
+    _JOB_SOCKETS.append(socket_dir)
     title = f"{job.branch} · {job.notebook}"
     start = time.perf_counter()
     error: BaseException | None = None
@@ -424,8 +426,48 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
     return asdict(job)
 
 
-def _child(job_dict: dict, timeout: float | None, result_path: str) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """Make this job's process end when the batch process ends, however it ends.
+
+    A forked job whose batch was killed (SIGKILL, a closed terminal) went on running its
+    kernel to the end and wrote complete-looking reports into a run the manifest
+    listed as pending. On Linux ``prctl(PR_SET_PDEATHSIG)`` sends this process SIGTERM
+    when its parent dies, and the SIGTERM handler takes the kernel down with it. The
+    job also leaves the terminal's process group (``setsid``), so Ctrl-C reaches only
+    the batch, which stops the jobs itself and records them as interrupted.
+    """
+    try:
+        os.setsid()
+    except OSError:
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_job)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)   # 1 = PR_SET_PDEATHSIG (linux/prctl.h)
+    except (OSError, AttributeError):   # not Linux: the parent's own cleanup still applies
+        pass
+    if os.getppid() != parent_pid:     # the batch died before the prctl took effect
+        _stop_job(signal.SIGTERM, None)
+
+
+#: The kernel socket folder of the job running in this process (removed when it is stopped).
+_JOB_SOCKETS: list[str] = []
+
+
+def _stop_job(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
+    """SIGTERM in a job: end its kernel and everything it started, remove its sockets, exit."""
+    _kill_tree(os.getpid(), include_self=False)
+    for folder in _JOB_SOCKETS:
+        shutil.rmtree(folder, ignore_errors=True)
+    os._exit(128 + signum)
+
+
+def _child(job_dict: dict, timeout: float | None, result_path: str, parent_pid: int) -> None:
     """Entry point of the forked child: run the job and hand back its record as JSON."""
+    _die_with_parent(parent_pid)
     try:
         record = _execute_job(job_dict, timeout)
     except BaseException as exc:  # noqa: BLE001
@@ -434,14 +476,15 @@ def _child(job_dict: dict, timeout: float | None, result_path: str) -> None:
     Path(result_path).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
 
 
-def _kill_tree(pid: int) -> None:
+def _kill_tree(pid: int, *, include_self: bool = True) -> None:
+    """Kill a process and every process it started (kernels included)."""
     import psutil
 
     try:
         parent = psutil.Process(pid)
+        procs = parent.children(recursive=True) + ([parent] if include_self else [])
     except psutil.NoSuchProcess:
         return
-    procs = parent.children(recursive=True) + [parent]
     for proc in procs:
         try:
             proc.kill()
@@ -657,6 +700,37 @@ def write_index(run_dir: str | os.PathLike, *, lang: str | None = None) -> Path:
     return path
 
 
+class BatchInterrupted(BatchError):
+    """The run was stopped (Ctrl-C or SIGTERM); its unfinished jobs are marked interrupted."""
+
+    def __init__(self, run_dir: Path, n_jobs: int):
+        self.run_dir = run_dir
+        self.n_jobs = n_jobs
+        super().__init__(f"interrupted: {n_jobs} report(s) not finished; "
+                         f"cxeval run --only-failed {run_dir} completes the run")
+
+
+class _sigterm_as_interrupt:
+    """Within the block, SIGTERM to the batch stops it as Ctrl-C does (main thread only)."""
+
+    def __enter__(self):
+        import threading
+
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+        return False
+
+
 def _output_folder(out) -> Path:
     """The folder for run directories, created; a BatchError (one line) when it cannot be."""
     folder = Path(out).resolve()
@@ -817,8 +891,18 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         Path(job.directory).mkdir(parents=True, exist_ok=True)
     _write_manifest(run_dir, run_id, all_jobs, extra)
 
-    _run_jobs(todo, workers=workers, timeout=timeout, progress=progress,
-              on_done=lambda: _write_manifest(run_dir, run_id, all_jobs, extra))
+    # A run killed outright leaves its job folder behind: the next rerun clears it.
+    handoff = run_dir / ".jobs"
+    shutil.rmtree(handoff, ignore_errors=True)
+    try:
+        with _sigterm_as_interrupt():
+            _run_jobs(todo, workers=workers, timeout=timeout, progress=progress,
+                      on_done=lambda: _write_manifest(run_dir, run_id, all_jobs, extra), handoff=handoff)
+    except KeyboardInterrupt:
+        extra["interrupted"] = _dt.datetime.now().isoformat(timespec="seconds")
+        _write_manifest(run_dir, run_id, all_jobs, extra)
+        write_index(run_dir, lang=lang)
+        raise BatchInterrupted(run_dir, sum(j.status == INTERRUPTED for j in all_jobs)) from None
     if "xlsx" in formats:
         export_xlsx(run_dir, all_jobs)
     extra["finished"] = _dt.datetime.now().isoformat(timespec="seconds")
@@ -829,14 +913,20 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
     return manifest
 
 
-def _run_jobs(jobs: list[Job], *, workers: int, timeout: float | None, progress: bool, on_done) -> None:
-    """Run jobs in forked children, at most ``workers`` at once, killing any over ``timeout``."""
+def _run_jobs(jobs: list[Job], *, workers: int, timeout: float | None, progress: bool, on_done,
+              handoff: Path) -> None:
+    """Run jobs in forked children, at most ``workers`` at once, killing any over ``timeout``.
+
+    On KeyboardInterrupt (Ctrl-C, or SIGTERM to the batch) every running job is killed
+    with its kernel, and the jobs not finished are marked ``interrupted`` before the
+    exception goes on to the caller.
+    """
     from tqdm.auto import tqdm
 
     ctx = multiprocessing.get_context("fork")
     pending = list(jobs)
     running: dict = {}
-    handoff = Path(tempfile.mkdtemp(prefix="cxeval-jobs-"))
+    handoff.mkdir(parents=True, exist_ok=True)
     bar = tqdm(total=len(jobs), desc="reports", unit="job", disable=not progress, leave=True)
     # The hard limit leaves papermill time to stop the cell itself and save the error cell.
     hard_limit = None if timeout is None else timeout + 30
@@ -847,7 +937,7 @@ def _run_jobs(jobs: list[Job], *, workers: int, timeout: float | None, progress:
                 job.attempts += 1
                 job.status = "running"
                 result_path = handoff / f"{len(running)}-{time.monotonic_ns()}.json"
-                proc = ctx.Process(target=_child, args=(asdict(job), timeout, str(result_path)))
+                proc = ctx.Process(target=_child, args=(asdict(job), timeout, str(result_path), os.getpid()))
                 proc.start()
                 running[proc] = (job, result_path, time.monotonic())
             time.sleep(0.05)
@@ -880,6 +970,11 @@ def _run_jobs(jobs: list[Job], *, workers: int, timeout: float | None, progress:
                 bar.update(1)
                 bar.set_postfix_str(f"{job.branch}/{job.notebook}: {job.status}")
                 on_done()
+    except KeyboardInterrupt:
+        for job in [*pending, *(j for j, _, _ in running.values())]:
+            job.status = INTERRUPTED
+            job.error = "interrupted: the run was stopped before this report was finished"
+        raise
     finally:
         for proc in running:
             _kill_tree(proc.pid)

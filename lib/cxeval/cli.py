@@ -1,7 +1,8 @@
 """The ``cxeval`` command: parse arguments and call the library.
 
-Exit codes: 0 success; 1 a batch ran but some job failed; 2 bad arguments, invalid data
-or an invalid configuration (every problem printed).
+Exit codes: 0 success (every report made, or not applicable); 1 a batch ran but some job
+failed; 2 bad arguments, invalid data or an invalid configuration (every problem printed);
+130 stopped by Ctrl-C (the run's unfinished jobs are marked interrupted).
 """
 
 from __future__ import annotations
@@ -185,7 +186,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print(f"cxeval {args.command}: interrupted", file=sys.stderr)
+        return 130
     except CxevalError as err:
+        from cxeval.batch import BatchInterrupted
+
+        if isinstance(err, BatchInterrupted):   # Ctrl-C: one line, no traceback
+            print(f"cxeval {args.command}: {err}", file=sys.stderr)
+            return 130
         print(f"cxeval {args.command}: {err}", file=sys.stderr)
         return 2
     except FileNotFoundError as err:
