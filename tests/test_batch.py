@@ -176,8 +176,8 @@ def test_xlsx_export_collects_key_tables_masked(tmp_path):
     rows = list(book["ok customers"].values)
     assert rows == [("customer_id", "n"), ("138****1234", 5)]
     assert "tables" not in manifest["jobs"][0]["results"]
-    with pytest.raises(BatchError, match="formats must be 'html' and/or 'xlsx', got pdf"):
-        _run(tmp_path, ["潮安"], ["ok"], formats=("pdf",))
+    with pytest.raises(BatchError, match="formats must be among html, xlsx, pdf, got docx"):
+        _run(tmp_path, ["潮安"], ["ok"], formats=("docx",))
 
 
 def test_parameters_reach_notebooks_as_values_not_code(tmp_path):
@@ -299,3 +299,24 @@ def test_output_folder_and_worker_problems_are_one_line_exit_2(tmp_path, capsys)
     assert "Traceback" not in capsys.readouterr().err
     assert cli.main(base + ["--workers", "0"]) == 2
     assert capsys.readouterr().err.strip() == "cxeval run: workers must be a whole number of at least 1, got 0"
+
+
+def test_pdf_of_each_report_or_a_clear_message(tmp_path, monkeypatch):
+    if batch.find_chromium() is None:
+        pytest.skip("no Chromium on this machine (make test installs Debian's chromium)")
+    manifest = _run(tmp_path, ["潮安"], ["ok"], formats=("html", "pdf"))
+    pdf = Path(manifest["run_dir"]) / "潮安" / "ok.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 1000
+    monkeypatch.setenv("CXEVAL_CHROMIUM", str(tmp_path / "no-such-browser"))
+    with pytest.raises(BatchError, match="--format pdf needs headless Chromium, which is not installed"):
+        _run(tmp_path, ["潮安"], ["ok"], formats=("html", "pdf"))
+
+
+def test_report_pages_fetch_nothing_from_other_hosts(tmp_path):
+    manifest = _run(tmp_path, ["潮安"], ["ok"])
+    page = (Path(manifest["run_dir"]) / "潮安" / "ok.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    external = [tag.get("src") or tag.get("href") for tag in soup.find_all(["script", "link", "img", "iframe"])
+                if (tag.get("src") or tag.get("href") or "").startswith(("http:", "https:", "//"))]
+    assert external == []
+    assert "@media print" in page and "size: A4" in page

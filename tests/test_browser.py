@@ -119,3 +119,24 @@ def test_index_is_readable_on_a_phone(browser, run_dir):
     assert "潮安" in text
     # the page itself does not scroll sideways; only the table wrapper may
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_pages_render_fully_with_the_network_blocked(browser, run_dir):
+    """Behind an intranet firewall nothing outside the file may be needed: block every request."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    outside: list[str] = []
+
+    def block(route):
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    page.route("**/*", block)
+    pages = [run_dir / "index.html", *sorted(run_dir.glob("*/*.html"))]
+    assert len(pages) >= 9
+    for path in pages:
+        _check_page(page, path, f"offline-{path.parent.name}-{path.stem}.png")
+    assert outside == [], outside[:3]

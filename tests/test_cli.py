@@ -216,3 +216,59 @@ def test_score_and_branch_discovery_see_no_total_rows(tmp_path, capsys):
         "月份,分公司,营业厅,样本量,满意数\n2008-01,潮安,庵埠,400,372\n2008-01,全省,,400,372\n"
         "2008-01,合计,,400,372\n", encoding="utf-8")
     assert batch.discover_branches(tmp_path) == ["潮安", "黔东南", "毕节"]
+
+
+@pytest.mark.parametrize("config, inputs, expected", [
+    # DOMAIN.md §4: the satisfaction KPI, 19.5 of 20 in 2006 and 12.98 in 2005
+    ("guizhou_2006_kpi", "kpi_annual.csv", {("贵州移动", "2005"): 12.98, ("贵州移动", "2006"): 19.5}),
+    # DOMAIN.md §4: 黔东南 7.7 and 毕节 8.5 third-party points
+    ("guizhou_2006_quarterly", "kpi_scores.csv", {"黔东南": 7.7, "毕节": 8.5}),
+])
+def test_every_shipped_scorecard_scores_its_sample_input(sample_dir, tmp_path, capsys, config, inputs, expected):
+    out = tmp_path / "totals.csv"
+    code = cli.main(["score", "--config", str(CONFIGS / f"{config}.yaml"), "--input", str(sample_dir / inputs),
+                     "--out", str(out)])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    totals = pd.read_csv(out, encoding="utf-8-sig", dtype={"period": str})
+    assert not totals["total"].isna().any()
+    for key, value in expected.items():
+        if isinstance(key, tuple):
+            row = totals[(totals["unit"] == key[0]) & (totals["period"] == key[1])]
+            assert row["total"].iloc[0] == value
+        else:
+            assert totals.loc[totals["unit"] == key, "third_party"].iloc[0] == value
+    assert "Scorecard.explain" not in printed.err
+
+
+def test_unicom_and_campaign_sample_inputs_score_completely(sample_dir, capsys):
+    from cxeval import kpi
+
+    for config, inputs in (("unicom_2003_branch", "kpi_unicom.csv"), ("campaign_2010", "kpi_campaign.csv")):
+        assert cli.main(["score", "--config", str(CONFIGS / f"{config}.yaml"),
+                         "--input", str(sample_dir / inputs)]) == 0
+        assert "missing" not in capsys.readouterr().err
+    totals = kpi.score_file(CONFIGS / "unicom_2003_branch.yaml", sample_dir / "kpi_unicom.csv")
+    raw = pd.read_csv(sample_dir / "kpi_unicom.csv")
+    sat = raw[raw["item"] == "customer_satisfaction"].set_index("unit")["value"]
+    points = raw[raw["item"] != "customer_satisfaction"].groupby("unit")["value"].sum()
+    for row in totals.itertuples():   # by hand: satisfaction 40% + scorecard 60%, one decimal half up
+        assert row.total == kpi.round_half_up(points[row.unit], 1)
+        assert row.composite == kpi.round_half_up(0.4 * sat[row.unit] + 0.6 * points[row.unit], 1)
+
+
+def test_score_prints_one_precision_and_says_what_is_missing_in_words(tmp_path, capsys):
+    scores = tmp_path / "s.csv"
+    pd.DataFrame({"unit": ["甲", "甲", "乙", "乙", "乙"], "period": ["2006-Q2", "2006-Q3", "2006-Q2", "2006-Q3", "2006-Q4"],
+                  "item": "third_party", "value": [20.0, 20.0, 20.0, 20.0, 20.0]}).to_csv(scores, index=False)
+    assert cli.main(["score", "--config", str(CONFIGS / "guizhou_2006_quarterly.yaml"), "--input", str(scores)]) == 0
+    captured = capsys.readouterr()
+    assert " 6.5 " in captured.out and " 10.0 " in captured.out   # 3 + 3.5, and 3 + 3.5 + 3.5: one decimal each
+    assert "value(s) missing, not scored" in captured.err and "甲 2006-Q4 third_party" in captured.err
+    # nothing in the file fits the scorecard: exit 2 with both lists of items
+    other = tmp_path / "o.csv"
+    pd.DataFrame({"unit": ["甲"], "period": ["2006"], "item": ["overal_satisfaction"], "value": [9.5]}).to_csv(
+        other, index=False)
+    assert cli.main(["score", "--config", str(CONFIGS / "guizhou_2006_kpi.yaml"), "--input", str(other)]) == 2
+    err = capsys.readouterr().err
+    assert "no value in" in err and "overall_satisfaction" in err and "overal_satisfaction" in err

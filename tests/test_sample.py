@@ -109,7 +109,8 @@ def test_module_docstring_documents_every_file():
 def test_every_file_loads_with_the_data_layer(sample_dir):
     data = pytest.importorskip("cxeval.data")
     expected = {"hall_survey.csv": 564, "brand_survey.csv": 162, "causes.csv": 21,
-                "actions.csv": 10, "pilots.csv": 1, "subscribers.csv": 144, "kpi_scores.csv": 81}
+                "actions.csv": 10, "pilots.csv": 1, "subscribers.csv": 144, "kpi_scores.csv": 81,
+                "kpi_annual.csv": 10, "kpi_unicom.csv": 50, "kpi_campaign.csv": 97}
     for name, kind in sample.FILES.items():
         df = data.load(sample_dir / name, kind)
         assert len(df) == expected.get(name, len(sample.tickets(0))), name

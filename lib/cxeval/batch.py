@@ -56,12 +56,17 @@ __all__ = [
 DEFAULT_NOTEBOOKS_DIR = NOTEBOOKS_DIR
 DEFAULT_CONFIG_DIR = CONFIG_DIR
 DEFAULT_DATA_DIR = SAMPLE_DIR
+#: nbconvert template of the report pages (lib/cxeval/templates/cxeval_report).
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+REPORT_TEMPLATE = "cxeval_report"
 
 # Parameters every notebook must declare, and optional ones passed only when declared.
 REQUIRED_PARAMETERS = ("branch", "data_dir", "results_path")
 OPTIONAL_PARAMETERS = ("config_dir", "lang")
 #: Values the batch sets for notebook-specific switches when the notebook declares them.
 BATCH_OVERRIDES = {"explorer": False}
+#: Outputs a run can write besides the executed notebooks.
+FORMATS = ("html", "xlsx", "pdf")
 #: Job statuses: ``n/a`` is a notebook that does not apply to the branch (reason in ``error``).
 OK, NOT_APPLICABLE, FAILED, INTERRUPTED = "ok", "n/a", "failed", "interrupted"
 
@@ -295,16 +300,71 @@ def _prepare_for_export(nb, *, title: str, meta: str):
 
 def export_html(nb_path: str | os.PathLike, html_path: str | os.PathLike, *, title: str,
                 meta: str = "") -> None:
-    """Export an executed notebook to self-contained HTML with no code cells."""
+    """Export an executed notebook to self-contained HTML with no code cells.
+
+    The page fetches nothing from any host (no CDN script, font or style: the
+    ``cxeval_report`` template drops what the lab template loads) and prints on A4
+    without cutting a chart or a table row.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(nb_path), as_version=4)
     nb = _prepare_for_export(nb, title=title, meta=meta)
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+    exporter = HTMLExporter(template_name=REPORT_TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)],
+                            exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     _atomic_write_text(Path(html_path), body)
+
+
+_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+
+
+def find_chromium() -> str | None:
+    """The path of a headless-capable Chromium or Chrome on this machine, or None."""
+    override = os.environ.get("CXEVAL_CHROMIUM")
+    if override:
+        return override if shutil.which(override) or Path(override).exists() else None
+    for name in _CHROMIUM_NAMES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def export_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike, *, chromium: str | None = None,
+               timeout: float = 120) -> Path:
+    """Print a report page to an A4 PDF with headless Chromium (the page's print stylesheet).
+
+    Raises
+    ------
+    BatchError
+        No Chromium is installed, or it failed or produced no file.
+    """
+    import subprocess
+
+    chromium = chromium or find_chromium()
+    if chromium is None:
+        raise BatchError("--format pdf needs headless Chromium, which is not installed "
+                         "(Debian/Ubuntu: apt-get install chromium; or set CXEVAL_CHROMIUM to its path)")
+    pdf_path = Path(pdf_path)
+    with tempfile.TemporaryDirectory(prefix="cxpdf-") as profile:
+        tmp = pdf_path.with_name(f".{pdf_path.name}.partial")
+        # The flags keep a headless run offline and quiet: no first-run, sync or update traffic.
+        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={tmp}",
+               Path(html_path).resolve().as_uri()]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            raise BatchError(f"Chromium could not print {Path(html_path).name}: {err}") from None
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            tail = (done.stderr or "").strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
+            raise BatchError(f"Chromium could not print {Path(html_path).name}: {tail[0]}")
+        os.replace(tmp, pdf_path)
+    return pdf_path
 
 
 def _error_html(job: Job, title: str) -> str:
@@ -792,9 +852,11 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         Language of labels in notebooks and in the index page; default the plan's, else zh.
     progress : bool
         Show a progress bar over jobs.
-    formats : sequence of {"html", "xlsx"}
-        Outputs besides the executed notebooks: HTML reports (always), and with "xlsx" one
-        Excel workbook per branch with the key tables of its reports.
+    formats : sequence of {"html", "xlsx", "pdf"}
+        Outputs besides the executed notebooks: HTML reports (always); with "xlsx" one
+        Excel workbook per branch with the key tables of its reports; with "pdf" each
+        report printed to A4 by headless Chromium (an error before the run if none is
+        installed).
     plan : cxeval.plan.Plan or path, optional
         A run plan: branches, groups, parameters, which notebooks apply where.
     parameters : dict, optional
@@ -824,9 +886,11 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         lang = (plan.lang if plan is not None else None) or "zh"
     if lang not in ("zh", "en"):
         raise BatchError(f"lang must be 'zh' or 'en', got {lang!r}")
-    unknown = sorted(set(formats) - {"html", "xlsx"})
+    unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
-        raise BatchError(f"formats must be 'html' and/or 'xlsx', got {', '.join(unknown)}")
+        raise BatchError(f"formats must be among {', '.join(FORMATS)}, got {', '.join(unknown)}")
+    if "pdf" in formats and find_chromium() is None:
+        export_pdf("", "")   # raises the message that says what to install
     if workers is None:
         workers = os.cpu_count() or 1
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -905,6 +969,13 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         raise BatchInterrupted(run_dir, sum(j.status == INTERRUPTED for j in all_jobs)) from None
     if "xlsx" in formats:
         export_xlsx(run_dir, all_jobs)
+    if "pdf" in formats:
+        for job in all_jobs:
+            if job.status == OK and job.html:
+                try:
+                    export_pdf(Path(job.directory) / job.html, Path(job.directory) / f"{job.notebook}.pdf")
+                except BatchError as err:   # a page that does not print is said, the run goes on
+                    job.error = str(err)
     extra["finished"] = _dt.datetime.now().isoformat(timespec="seconds")
     _write_manifest(run_dir, run_id, all_jobs, extra)
     write_index(run_dir, lang=lang)

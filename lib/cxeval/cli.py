@@ -55,8 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=600, help="seconds per notebook (default: 600)")
     p.add_argument("--only-failed", default=None, metavar="RUN_DIR", help="rerun the failed jobs of RUN_DIR")
     p.add_argument("--lang", default=None, choices=("zh", "en"), help="report language (default: the plan's, else zh)")
-    p.add_argument("--format", nargs="+", default=["html"], choices=("html", "xlsx"), dest="formats",
-                   help="outputs: html (always) and xlsx (key tables, one workbook per branch)")
+    p.add_argument("--format", nargs="+", default=["html"], choices=("html", "xlsx", "pdf"), dest="formats",
+                   help="outputs: html (always), xlsx (key tables, one workbook per branch), "
+                        "pdf (each report on A4, needs headless Chromium)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = sub.add_parser("plan", help="check a run plan against its data and notebooks")
@@ -103,12 +104,34 @@ def _cmd_score(args) -> int:
     if args.out and Path(args.out).resolve() == Path(args.input).resolve():
         print("cxeval score: --out must not be the input file (it would be overwritten)", file=sys.stderr)
         return 2
+    from cxeval import data
+
+    card = kpi.Scorecard.from_yaml(args.config)
+    scores = data.load(args.input, "scores")
+    scored = card.score(scores)
+    wanted = scored[scored["kind"] != "input"] if "kind" in scored else scored
+    if wanted.empty or wanted["missing"].all():
+        used = sorted(set(scores["item"].astype(str)))
+        known = [it.id for it in card.items]
+        print(f"cxeval score: no value in {args.input} fits {args.config}: the scorecard's items are "
+              f"{', '.join(known)}; the file's items are {', '.join(used[:12]) or 'none'}"
+              f"{' …' if len(used) > 12 else ''}. Check the item column (项目/item) and the periods, "
+              "or choose the scorecard made for this file.", file=sys.stderr)
+        return 2
     totals = kpi.score_file(args.config, args.input)
+    point_columns = [c for c in (*card.point_columns, "composite") if c in totals]
     with _pandas_display():
-        print(totals.to_string(index=False))
-    if totals.attrs.get("n_missing"):
-        print(f"note: {totals.attrs['n_missing']} item values are missing and were not scored "
-              "(see Scorecard.explain)", file=sys.stderr)
+        print(_points_as_text(totals, point_columns, card.decimals).to_string(index=False))
+    missing = wanted[wanted["missing"].astype(bool)]
+    if len(missing):
+        listed = "; ".join(f"{r.unit} {r.period} {r.item}" for r in missing.head(8).itertuples())
+        print(f"note: {len(missing)} value(s) missing, not scored (their units' totals lack them): {listed}"
+              f"{' …' if len(missing) > 8 else ''}. Add them to {args.input} and score again.", file=sys.stderr)
+    unused = card.unmatched(scores)
+    if len(unused):
+        names = ", ".join(sorted(set(unused["item"].astype(str)))[:8])
+        print(f"note: {len(unused)} row(s) of {args.input} are not part of this scorecard (items or periods it "
+              f"does not score): {names}", file=sys.stderr)
     if args.out:
         from cxeval._io import atomic_write
         from cxeval.report import safe_table
@@ -120,6 +143,18 @@ def _cmd_score(args) -> int:
                                                                 encoding="utf-8-sig"))
         print(f"written: {args.out}")
     return 0
+
+
+def _points_as_text(totals, columns, decimals: int):
+    """The totals with their point columns as text at the scorecard's decimals (7.0, not 7).
+
+    A total of 7 next to 7.7 reads as a different precision; the CSV written with --out
+    keeps the numbers.
+    """
+    shown = totals.copy()
+    for col in columns:
+        shown[col] = totals[col].map(lambda v: "–" if v != v else f"{v:.{decimals}f}")
+    return shown
 
 
 def _pandas_display():

@@ -1,6 +1,6 @@
 """Deterministic synthetic sample data, calibrated to the four source documents (DOMAIN.md).
 
-``write_sample(out, seed=0)`` writes eight files into ``out``; each has a pure builder
+``write_sample(out, seed=0)`` writes eleven files into ``out``; each has a pure builder
 function returning the same table as a DataFrame. The same seed gives the same bytes in
 every file; each file draws from its own random stream (derived from the seed and the
 file's name), so changing one builder never changes another file. Headers are the
@@ -128,6 +128,14 @@ Files
 ``subscribers.csv`` (kind ``subscribers``; :func:`subscribers`)
     ``branch``, ``period`` (2010-01..12), ``subscribers``: 12 branches, 0.55 M (饶平) to
     about 3.8 M (贵阳), growing 0.2-0.5% a month (:data:`SUBSCRIBERS_2010_01`).
+
+``kpi_annual.csv``, ``kpi_unicom.csv``, ``kpi_campaign.csv`` (kind ``scores``)
+    Inputs of the other shipped scorecards, so each can be shown: the Guizhou satisfaction
+    KPI of 2005 and 2006 as scored (:func:`kpi_annual`: 12.98 and 19.5 with
+    ``guizhou_2006_kpi.yaml``), five invented city branches on the Unicom 2003 scorecard
+    with their satisfaction for the 40/60 composite (:func:`kpi_unicom`), and the 2010
+    campaign's measures per branch computed from the tickets, with the provincial FCR
+    benchmark (:func:`kpi_campaign`).
 
 ``kpi_scores.csv`` (kind ``scores``; :func:`kpi_scores`)
     ``unit`` (the 9 Guizhou branches), ``period``, ``item``, ``value``. Item
@@ -399,6 +407,9 @@ FILES = {
     "pilots.csv": "pilots",
     "subscribers.csv": "subscribers",
     "kpi_scores.csv": "scores",
+    "kpi_annual.csv": "scores",
+    "kpi_unicom.csv": "scores",
+    "kpi_campaign.csv": "scores",
 }
 
 
@@ -1080,6 +1091,106 @@ def kpi_scores(seed: int = 0) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- writing
+#: DOMAIN.md section 4: the Guizhou satisfaction KPI as scored, points per item and year.
+SATISFACTION_KPI = {
+    "2005": {"overall_satisfaction": 6.7, "new_services": 1.71, "billing_info": 2.01, "payment": 2.56},
+    "2006": {"overall_satisfaction": 9.5, "brand_awareness": 2.0, "new_services": 2.0, "promotion": 2.0,
+             "enquiries": 2.0, "billing_info": 2.0},
+}
+#: The unit the annual satisfaction KPI scores: the provincial company as a whole.
+PROVINCE_UNIT = "贵州移动"
+#: Invented city branches of the Unicom 2003 scorecard (the source names none).
+UNICOM_UNITS = ("甲市", "乙市", "丙市", "丁市", "戊市")
+#: Points each Unicom 2003 item can earn (DOMAIN.md section 3; they add up to 94 of 100).
+UNICOM_ITEMS = {"hotline_1001": 35, "key_accounts": 10, "halls_agents": 10, "complaints_on_time": 8,
+                "mobile_complaint_rate": 4, "dial_tests_1001": 4, "coordination_meetings": 10,
+                "social_supervisors": 3, "gm_hotline_escalations": 10}
+
+
+def kpi_annual() -> pd.DataFrame:
+    """The Guizhou satisfaction KPI of 2005 and 2006 as scored (``kpi_annual.csv``).
+
+    Returns
+    -------
+    DataFrame
+        ``unit`` (:data:`PROVINCE_UNIT`), ``period`` ("2005", "2006"), ``item``, ``value``
+        (points): with ``data/configs/guizhou_2006_kpi.yaml`` the totals are 19.5 (2006) and
+        12.98 (2005), as DOMAIN.md section 4 gives them.
+
+    Example
+    -------
+    >>> kpi_annual().groupby("period")["value"].sum().round(2).to_dict()
+    {'2005': 12.98, '2006': 19.5}
+    """
+    rows = [(PROVINCE_UNIT, year, item, value) for year, items in SATISFACTION_KPI.items()
+            for item, value in items.items()]
+    return pd.DataFrame(rows, columns=["unit", "period", "item", "value"])
+
+
+def kpi_unicom(seed: int = 0) -> pd.DataFrame:
+    """Monthly scorecard inputs of five city branches, Unicom 2003 style (``kpi_unicom.csv``).
+
+    Returns
+    -------
+    DataFrame
+        ``unit`` (:data:`UNICOM_UNITS`), ``period`` (2003-06), ``item`` (the nine items of
+        :data:`UNICOM_ITEMS` in points, between 75% and 100% of the item's maximum, in
+        half points; and ``customer_satisfaction``, 0-100, for the 40/60 composite of
+        ``data/configs/unicom_2003_branch.yaml``), ``value``. Invented: the source gives
+        the scheme, not the results.
+    """
+    rng = _rng(_check_seed(seed), "kpi_unicom")
+    rows = []
+    for unit in UNICOM_UNITS:
+        for item, top in UNICOM_ITEMS.items():
+            rows.append((unit, "2003-06", item, float(np.round(rng.uniform(0.75, 1.0) * top * 2) / 2)))
+        rows.append((unit, "2003-06", "customer_satisfaction", float(np.round(rng.uniform(78, 94), 1))))
+    return pd.DataFrame(rows, columns=["unit", "period", "item", "value"])
+
+
+def kpi_campaign(ticket_table: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """The 2010 campaign's scorecard inputs per branch, measured on the tickets (``kpi_campaign.csv``).
+
+    Parameters
+    ----------
+    ticket_table : DataFrame
+        :func:`tickets` (the campaign's measures are computed from it).
+    seed : int
+        Random seed of the contest counts (suggestions adopted, top-ten cases).
+
+    Returns
+    -------
+    DataFrame
+        ``unit``, ``period`` (2010-11), ``item``, ``value`` for
+        ``data/configs/campaign_2010.yaml``: per branch ``fcr`` (November), the reduction
+        of complaints by 5+ complainers from July to October (``repeat5_reduction``),
+        November's complaints by 10+ complainers (``repeat10_complaints``), the on-time
+        and quality pass rates of November, ``adopted_suggestions`` and
+        ``top_ten_cases`` (invented counts); and the benchmark row ``全省`` /
+        ``provincial_fcr`` (the province's November FCR).
+    """
+    from cxeval import complaints
+    from cxeval.paths import CONFIG_DIR
+
+    rng = _rng(_check_seed(seed), "kpi_campaign")
+    limits = complaints.load_limits(CONFIG_DIR / "sla.yaml")
+    frame = ticket_table
+    rows = []
+    province = None
+    for branch in BRANCHES:
+        act = complaints.campaign_actuals(frame, limits, branch=branch).set_index("period")
+        nov, oct_, jul = act.loc["2010-11"], act.loc["2010-10"], act.loc["2010-07"]
+        province = float(nov["provincial_fcr"])
+        reduction = 1 - oct_["repeat_5"] / jul["repeat_5"] if jul["repeat_5"] else float("nan")
+        values = {"fcr": nov["fcr"], "repeat5_reduction": reduction, "repeat10_complaints": nov["repeat_10"],
+                  "escalated_on_time": nov["escalated_on_time_rate"],
+                  "self_on_time": nov["self_handled_on_time_rate"], "ticket_quality": nov["pass_rate"],
+                  "adopted_suggestions": int(rng.integers(0, 12)), "top_ten_cases": int(rng.integers(0, 3))}
+        rows += [(branch, "2010-11", item, round(float(v), 4)) for item, v in values.items()]
+    rows.append(("全省", "2010-11", "provincial_fcr", round(province, 4)))
+    return pd.DataFrame(rows, columns=["unit", "period", "item", "value"])
+
+
 def _write_csv(df: pd.DataFrame):
     return lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
 
@@ -1135,14 +1246,24 @@ def write_sample(out, *, seed: int = 0, scale: float = 1.0) -> list[Path]:
     if out.exists() and not out.is_dir():
         raise ValueError(f"out must be a folder, got the file {out}")
     out.mkdir(parents=True, exist_ok=True)
+    built: dict = {}
+
+    def ticket_table():   # built once: the tickets file and the campaign scores both use it
+        if "tickets" not in built:
+            built["tickets"] = tickets(seed, scale)
+        return built["tickets"]
+
     builders = {
         "hall_survey.csv": lambda: _write_csv(hall_survey(seed)),
         "brand_survey.csv": lambda: _write_csv(brand_survey(seed)),
-        "tickets.parquet": lambda: _write_parquet(tickets(seed, scale)),
+        "tickets.parquet": lambda: _write_parquet(ticket_table()),
         "causes.csv": lambda: _write_csv(causes()),
         "actions.csv": lambda: _write_csv(actions()),
         "pilots.csv": lambda: _write_csv(pilots()),
         "subscribers.csv": lambda: _write_csv(subscribers(seed)),
         "kpi_scores.csv": lambda: _write_csv(kpi_scores(seed)),
+        "kpi_annual.csv": lambda: _write_csv(kpi_annual()),
+        "kpi_unicom.csv": lambda: _write_csv(kpi_unicom(seed)),
+        "kpi_campaign.csv": lambda: _write_csv(kpi_campaign(ticket_table(), seed)),
     }
     return [atomic_write(out / name, builders[name]()) for name in FILES]
