@@ -102,7 +102,7 @@ def test_view_without_data_says_so(survey):
 def test_explorer_widgets_drive_the_view(survey):
     ex = explorer.Explorer(survey, target=0.95, lang="en", branch="潮安")
     assert ex.values() == {"branch": "潮安", "hall": explorer.ALL, "segment": explorer.ALL,
-                           "periods": ("2008-01", "2008-12")}
+                           "periods": ("2008-01", "2008-12"), "baseline_end": ""}
     assert ex.segment.disabled and not ex.hall.disabled
     first = ex.result
     assert first["table"]["responses"].sum() == survey.loc[survey.branch == "潮安",
@@ -130,3 +130,30 @@ def test_explorer_widgets_drive_the_view(survey):
 def test_explorer_rejects_unknown_branch(survey):
     with pytest.raises(ValueError, match=r"branch must be one of 潮安, 饶平, got '贵阳'"):
         explorer.Explorer(survey, branch="贵阳")
+
+
+def test_view_fixes_the_limits_on_the_baseline_as_the_report_does(survey):
+    """The report's chart (limits frozen on the baseline months), not one on every month."""
+    rows = survey[survey["branch"] == "潮安"]
+    report_view = baseline.assess(rows, target=0.95, freeze="2008-07")
+    res = explorer.view(survey, branch="潮安", target=0.95, baseline_end="2008-07")
+    pd.testing.assert_frame_equal(res["chart"], report_view.chart)
+    pd.testing.assert_frame_equal(res["table"], report_view.monthly)
+    pd.testing.assert_frame_equal(res["funnel"], report_view.halls)
+    # the centre line is the baseline months' rate, counted here by hand
+    base = rows[rows["period"] <= "2008-07"]
+    assert res["chart"]["center"].iloc[-1] == pytest.approx(base["satisfied"].sum() / base["responses"].sum())
+    # without a baseline every month sets the limits, as before
+    every = explorer.view(survey, branch="潮安", target=0.95)
+    assert every["chart"]["center"].iloc[0] == pytest.approx(rows["satisfied"].sum() / rows["responses"].sum())
+
+
+def test_explorer_starts_on_the_report_baseline(survey):
+    ex = explorer.Explorer(survey, target=0.95, lang="zh", branch="潮安", baseline_end="2008-07")
+    assert ex.values()["baseline_end"] == "2008-07"
+    rows = survey[survey["branch"] == "潮安"]
+    pd.testing.assert_frame_equal(ex.result["chart"], baseline.assess(rows, freeze="2008-07").chart)
+    ex.baseline_end.value = ""
+    pd.testing.assert_frame_equal(ex.result["chart"], baseline.assess(rows).chart)
+    with pytest.raises(ValueError, match="baseline_end must be one of the periods 2008-01 … 2008-12, got '2009-07'"):
+        explorer.Explorer(survey, branch="潮安", baseline_end="2009-07")

@@ -162,3 +162,33 @@ def test_rates_only_data_and_a_branch_without_data(run_notebook, sample_dir, tmp
         run_notebook(STEM, branch="潮州", explorer=False)
     assert err.value.ename == "DataError"
     assert "branch '潮州' appears in no input file" in err.value.evalue and "did you mean 潮安?" in err.value.evalue
+
+
+@pytest.mark.notebook
+def test_explorer_reproduces_the_report(run_notebook, sample_dir, tmp_path):
+    """Opened on the report's settings (the plan's frozen baseline), the explorer shows its numbers."""
+    from cxeval import data, explorer, plots, report
+
+    plots.theme()
+
+    results = run_notebook(STEM, branch="潮安", lang="zh", baseline_end="2008-07")   # explorer on
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    survey = data.load(sample_dir / "hall_survey.csv", "survey")
+    # as the notebook builds it
+    ex = explorer.Explorer(survey, target=0.95, lang="zh", branch="潮安", baseline_end="2008-07")
+    view = ex.result
+    assert report.record_table(None, "monthly_rates", view["table"]) == results["tables"]["monthly_rates"]
+    chart = view["chart"]
+    assert results["stable"] == bool(not chart["signal"].any() and not chart["few_crossings"].any())
+    assert results["laney"] == (chart.attrs["kind"] == "laney")
+    # the report's reading: limits on January-July (centre 93.8%) and October flagged
+    assert chart["center"].iloc[0] == pytest.approx(0.9375, abs=5e-4)
+    assert chart.loc[chart["signal"], "period"].tolist() == ["2008-10"]
+    # the funnel of the last three months, as the report draws it
+    import pandas as pd
+
+    from cxeval import baseline
+
+    own = survey[survey["branch"] == "潮安"]
+    pd.testing.assert_frame_equal(view["funnel"], baseline.assess(own, freeze="2008-07").halls)

@@ -1,8 +1,10 @@
 """Interactive baseline explorer for JupyterLab (ipywidgets).
 
-Pick a branch, a hall, a segment and a range of periods; the explorer redraws the
-baseline charts of :mod:`cxeval.plots.baseline` (rates with intervals, control chart,
-funnel plot) with the reading sentence underneath.
+Pick a branch, a hall, a segment, a range of periods and the last month of the baseline
+the control limits are fixed on; the explorer redraws the baseline charts of
+:mod:`cxeval.plots.baseline` (rates with intervals, control chart, funnel plot of the last
+three periods) with the reading sentence underneath. It starts from the report's settings
+(its branch and its ``baseline_end``), so on opening its chart is the report's.
 
 The work is done by plain functions — :func:`select`, :func:`view` and the ``*_options``
 helpers — which take widget values and return data, a Figure and a sentence, so they are
@@ -15,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cxeval import baseline, report
+from cxeval.text import explorers as words
 
 __all__ = ["ALL", "Explorer", "branch_options", "hall_options", "segment_options",
            "period_options", "select", "view"]
@@ -106,7 +109,7 @@ def select(survey, *, branch, hall=ALL, segment=ALL, periods=None) -> pd.DataFra
 
 
 def view(survey, *, branch, hall=ALL, segment=ALL, periods=None, target=0.95,
-         lang="zh") -> dict:
+         lang="zh", baseline_end="", recent_periods=3) -> dict:
     """Everything the explorer shows for one choice of widget values.
 
     Parameters
@@ -119,15 +122,23 @@ def view(survey, *, branch, hall=ALL, segment=ALL, periods=None, target=0.95,
         Target rate.
     lang : {"zh", "en"}
         Language of labels and sentence.
+    baseline_end : str
+        Last period of the baseline: the control limits (and the choice of Laney's chart)
+        are computed on the periods up to it and extended over the later ones, as notebook
+        01 does (:func:`cxeval.baseline.assess` with ``freeze``); empty: every period.
+    recent_periods : int
+        The funnel compares the units over the last this many periods of the selection
+        (the report's "last three months").
 
     Returns
     -------
     dict
         - ``data``: the selected rows;
         - ``table``: :func:`cxeval.baseline.rates` per period (with the target);
-        - ``chart``: the control chart (Laney p' when over-dispersed; a run chart without
-          counts), None with fewer than two periods;
-        - ``funnel``: funnel of the halls (or segments) in the selection, None when one unit;
+        - ``chart``: the control chart (Laney p' when over-dispersed on the baseline; a run
+          chart without counts), None with fewer than two periods;
+        - ``funnel``: funnel of the halls (or segments) over the last ``recent_periods``
+          periods of the selection, None when one unit;
         - ``figure``: a Figure with the rates, the control chart and the funnel;
         - ``sentence``: the reading (:func:`cxeval.baseline.describe_baseline`).
     """
@@ -154,11 +165,8 @@ def view(survey, *, branch, hall=ALL, segment=ALL, periods=None, target=0.95,
                      title=report.tr("满意度与置信区间", "Satisfaction with intervals", lang))
     counted = table.attrs["sample_size_known"]
     if len(table) >= 2:
-        if counted:
-            diag = baseline.overdispersion(rows, by="period")
-            chart = baseline.p_chart(rows, laney=diag["overdispersed"])
-        else:
-            chart = baseline.run_chart(rows)
+        # the report's own chart: limits on the baseline months (every month without one)
+        _, chart = baseline._chart_for(rows, freeze=baseline_end or None)
         result["chart"] = chart
         plots.plot_control(chart, target=target, ax=axes[1], lang=lang)
     else:
@@ -167,9 +175,10 @@ def view(survey, *, branch, hall=ALL, segment=ALL, periods=None, target=0.95,
                      ha="center", va="center", transform=axes[1].transAxes)
     unit = next((c for c, v in (("hall", hall), ("segment", segment))
                  if c in rows.columns and v in (None, ALL) and rows[c].nunique() > 1), None)
-    if counted and unit is not None:
-        fun = baseline.funnel(rows, unit, overdispersion=baseline.overdispersion(
-            rows, by=unit)["overdispersed"])
+    last = baseline.recent(rows, periods=recent_periods) if unit is not None else rows
+    if counted and unit is not None and last[unit].nunique() > 1:
+        fun = baseline.funnel(last, unit, overdispersion=baseline.overdispersion(
+            last, by=unit)["overdispersed"])
         result["funnel"] = fun
         plots.plot_funnel(fun, ax=axes[2], lang=lang,
                           title=report.tr("漏斗图", "Funnel plot", lang))
@@ -181,7 +190,7 @@ def view(survey, *, branch, hall=ALL, segment=ALL, periods=None, target=0.95,
 
 
 class Explorer:
-    """Widgets (branch, hall, segment, period range) that redraw the baseline charts.
+    """Widgets (branch, hall, segment, period range, baseline end) that redraw the baseline charts.
 
     Parameters
     ----------
@@ -193,6 +202,9 @@ class Explorer:
         Language of labels.
     branch : str, optional
         Branch selected at start (default: the first).
+    baseline_end : str
+        Last month of the baseline the control limits are fixed on at start (the
+        report's ``baseline_end``); empty: every month.
 
     Attributes
     ----------
@@ -207,7 +219,7 @@ class Explorer:
     >>> ex.widget                                                    # doctest: +SKIP
     """
 
-    def __init__(self, survey, *, target=0.95, lang="zh", branch=None):
+    def __init__(self, survey, *, target=0.95, lang="zh", branch=None, baseline_end=""):
         import ipywidgets as w
 
         _check(survey, "Explorer")
@@ -235,19 +247,26 @@ class Explorer:
         self.periods = w.SelectionRangeSlider(options=periods, index=(0, len(periods) - 1),
                                               description=tr("期间", "Periods", lang),
                                               layout=w.Layout(width="60%"))
+        if baseline_end and str(baseline_end) not in periods:
+            raise ValueError(f"Explorer: baseline_end must be one of the periods {periods[0]} … "
+                             f"{periods[-1]}, got {baseline_end!r}")
+        self.baseline_end = w.Dropdown(options=[(words.every_month(lang), "")] + [(p, p) for p in periods],
+                                       value=str(baseline_end or ""), description=words.freeze_label(lang),
+                                       style={"description_width": "initial"})
         self.output = w.Output()
         self.result: dict | None = None
         self._holding = False
-        for control in (self.branch, self.hall, self.segment, self.periods):
+        for control in (self.branch, self.hall, self.segment, self.periods, self.baseline_end):
             control.observe(self._on_change, names="value")
-        self.widget = w.VBox([w.HBox([self.branch, self.hall, self.segment]), self.periods,
-                              self.output])
+        self.widget = w.VBox([w.HBox([self.branch, self.hall, self.segment]),
+                              w.HBox([self.periods, self.baseline_end]), self.output])
         self.refresh()
 
     def values(self) -> dict:
         """The current widget values, as keyword arguments of :func:`view`."""
         return {"branch": self.branch.value, "hall": self.hall.value,
-                "segment": self.segment.value, "periods": tuple(self.periods.value)}
+                "segment": self.segment.value, "periods": tuple(self.periods.value),
+                "baseline_end": self.baseline_end.value}
 
     def _on_change(self, change) -> None:
         if self._holding:
