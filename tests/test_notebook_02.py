@@ -147,3 +147,31 @@ def test_total_row_of_causes_is_named_and_not_a_key_factor(run_notebook, sample_
     html = " ".join(o["data"].get("text/html", "") for o in report_outputs(tmp_path / f"{STEM}.ipynb")
                     if "data" in o)
     assert f"causes.csv row {len(lines) + 1}" in html and "未计入任何数字" in html
+
+
+@pytest.mark.notebook
+def test_explorer_reproduces_the_report(run_notebook, sample_dir, configs_dir, tmp_path):
+    """The explorer opened on the report's months gives the report's Pareto and shift."""
+    from cxeval import complaints, data, pareto, plots, report
+    from cxeval.explorers import pareto as xp
+
+    plots.theme()
+
+    results = run_notebook(STEM, branch="潮安", period_before="2010-07", period_after="2010-11",
+                           as_of="2008-12-31")   # the sample plan's settings; explorer on
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    tickets = data.load(sample_dir / "tickets.parquet", "tickets")
+    categories = complaints.load_categories(configs_dir / "categories.yaml")
+    labels = {"category": pareto.category_labels(categories), "network": pareto.category_labels(categories,
+                                                                                                  kind="network")}
+    # as the notebook builds it
+    ex = xp.ParetoExplorer(tickets, branch="潮安", labels=labels, lang="zh",
+                           **xp.settings(period_before="2010-07", period_after="2010-11", threshold=0.8))
+    tables = results["tables"]
+    assert report.record_table(None, "t", ex.result["table"]) == tables["pareto_by_sub_item"]
+    assert report.record_table(None, "t", ex.result["shift"].table) == tables["pareto_shift"]
+    assert ex.result["shift"].p_value == results["shift_p_value"]
+    assert ex.result["vital"]["categories"] == results["vital_few"]
+    ex.by.value = "network"
+    assert ex.result["vital"]["categories"] == results["vital_few_networks"]

@@ -142,3 +142,32 @@ def test_notebook_on_a_gappy_survey_states_what_it_could_not_estimate(run_notebo
     assert "No hall was surveyed in 2008-03" in html
     assert ("Left out, no survey before adopting, so their effect cannot be estimated: "
             "浮洋 (adopting 2008-09).") in html
+
+
+@pytest.mark.notebook
+def test_explorer_reproduces_the_report(run_notebook, sample_dir, tmp_path):
+    """The explorer opened on the declared pilot and every comparison hall gives the report's estimates."""
+    from cxeval import data, pilot, plots, report
+    from cxeval.explorers import pilot as xpi
+
+    plots.theme()
+    results = run_notebook(STEM, branch="潮安")    # pilot from the register; explorer on
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    survey = data.load(sample_dir / "hall_survey.csv", "survey")
+    declared = pilot.declared_pilot(data.load(sample_dir / "pilots.csv", "pilots"), branch="潮安")
+    ex = xpi.PilotExplorer(survey, branch="潮安", target=0.95, lang="zh",
+                           **xpi.settings(survey, declared, branch="潮安"))
+    evaluation = ex.result["evaluation"]
+    # equal up to the last bits that BLAS threading changes (the kernel runs with one thread)
+    for name, table in (("methods", ex.result["methods"]), ("sustain_pilot_hall", evaluation.sustain_pilot.table)):
+        mine, theirs = report.record_table(None, name, table), results["tables"][name]
+        assert mine["columns"] == theirs["columns"]
+        assert mine["rows"] == [[pytest.approx(v, rel=1e-12, abs=1e-15) if isinstance(v, float) else v for v in row]
+                                for row in theirs["rows"]]
+    key = evaluation.key_numbers()
+    for name in ("did_effect", "did_ci_low", "did_ci_high", "did_p", "naive", "its_level_change"):
+        assert key[name] == pytest.approx(results[name], rel=1e-12), name
+    # another comparison set changes the estimate the explorer shows
+    ex.comparison.value = tuple(v for v in ex.comparison.value if v[0] == "饶平")
+    assert ex.result["evaluation"].did.effect != pytest.approx(results["did_effect"], abs=1e-6)

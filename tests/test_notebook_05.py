@@ -109,3 +109,28 @@ def test_phone_scan_catches_an_unmasked_number(tmp_path):
     path = tmp_path / "leak.ipynb"
     nbformat.write(nb, str(path))
     assert MOBILE.findall(_output_text(path)) == ["13812345678"]
+
+
+@pytest.mark.notebook
+def test_explorer_reproduces_the_report(run_notebook, sample_dir, configs_dir, sample_tickets, tmp_path):
+    """Opened on the report's branch and every month, the explorer gives its SLA, repeats and FCR."""
+    from conftest import report_outputs
+
+    from cxeval import plots, report
+    from cxeval.explorers import complaints as xc
+
+    plots.theme()
+
+    results = run_notebook(STEM, branch="饶平")     # explorer on
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    limits = complaints.load_limits(configs_dir / "sla.yaml")
+    ex = xc.ComplaintExplorer(sample_tickets, limits, branch="饶平", lang="zh", **xc.settings(sample_tickets))
+    view = ex.result
+    assert report.record_table(None, "t", view["sla"]) == results["tables"]["sla_by_step"]
+    assert dict(zip(view["sla"]["step"], view["sla"]["on_time_rate"])) == results["sla_on_time"]
+    fcr = view["fcr"].set_index("period")
+    assert fcr["fcr"].to_dict() == results["fcr"]
+    assert fcr["provincial_fcr"].to_dict() == results["provincial_fcr"]
+    five = view["repeats"][view["repeats"]["threshold"] == 5].set_index("period")["complaints"]
+    assert five.to_dict() == results["repeat_5"]
