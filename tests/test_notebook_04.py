@@ -82,3 +82,46 @@ def test_branch_without_scores(run_notebook, tmp_path):
     with pytest.raises(pm.PapermillExecutionError) as err:
         run_notebook(STEM, branch="黔东南")
     assert err.value.ename == "NotApplicable" and "No scorecard is chosen for 黔东南" in err.value.evalue
+
+@pytest.mark.notebook
+def test_explorer_reproduces_the_report(run_notebook, sample_dir, configs_dir, tmp_path):
+    """At the measured values the what-if explorer gives the report's total, rank and tables."""
+    from cxeval import plots, report
+    from cxeval.explorers import kpi as xk
+
+    plots.theme()
+
+    results = run_notebook(STEM, branch="毕节", config="guizhou_2006_quarterly.yaml")   # explorer on
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    card = kpi.Scorecard.from_yaml(configs_dir / "guizhou_2006_quarterly.yaml")
+    scores = data.load(sample_dir / "kpi_scores.csv", "scores")
+    ex = xk.WhatIfExplorer(card, scores, unit="毕节", period=results["period"], lang="zh")
+    assert (ex.result["total"], ex.result["rank"], ex.result["n_units"]) == (
+        results["total"], results["rank"], results["n_units"])
+    assert report.record_table(None, "t", ex.result["items"]) == results["tables"]["item_scores"]
+    assert report.record_table(None, "t", ex.result["totals"]) == results["tables"]["totals_rank"]
+    # DOMAIN.md §4: 毕节's third-party points 2.7 + 2.5 + 3.3 = 8.5; Q3 at 19.0 instead of 14.0
+    # adds 5 / 20 × 3.5 = 0.875 to the unrounded 2.7 + 2.45 + 3.325 = 8.475
+    ex.sliders[("third_party", "2006-Q3")].value = 19.0
+    assert ex.result["summary"]["groups"]["third_party"] == 9.4    # 8.475 + 0.875 = 9.35, half up
+    assert ex.result["total"] == card.round(ex.result["scored"].query("unit == '毕节'")["points"].sum())
+
+
+def test_opened_by_hand_the_scorecard_comes_from_the_run_plan(tmp_path):
+    """In JupyterLab (explorer on) an empty config is the plan's for the data folder; the batch's stays empty."""
+    from conftest import ROOT
+
+    from cxeval import lab
+
+    chosen = lab.scorecard_choice(ROOT / "data" / "sample")
+    assert (chosen["branch"], chosen["config"]) == ("贵阳", "guizhou_2006_quarterly.yaml")
+    assert chosen["settings"][0]["source"][1] == "the setting of the branch's group in the run plan sample.yaml"
+    assert lab.scorecard_choice(ROOT / "data" / "sample", branch="潮安")["config"] == ""   # no Chaozhou scheme
+    assert lab.scorecard_choice(ROOT / "data" / "sample", by_hand=False) == {
+        "branch": "潮安", "config": "", "settings": []}
+    # a folder no plan reads: nothing is looked up
+    import shutil
+
+    shutil.copy(ROOT / "data" / "sample" / "kpi_scores.csv", tmp_path / "kpi_scores.csv")
+    assert lab.scorecard_choice(tmp_path)["config"] == ""
