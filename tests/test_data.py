@@ -129,7 +129,8 @@ def test_label_rejects_unknown_column_and_lang():
 
 def test_schema_lists_kinds_when_unknown():
     with pytest.raises(ValueError, match=r"kind must be one of 'survey', 'tickets', 'causes', "
-                                         r"'scores', 'subscribers', 'actions', 'pilots'; got 'survy'"):
+                                         r"'scores', 'subscribers', 'actions', 'pilots', 'charter', "
+                                         r"'team', 'tasks'; got 'survy'"):
         schemas.schema("survy")
 
 
@@ -573,7 +574,7 @@ def test_two_columns_with_the_same_meaning(tmp_path):
 def test_unknown_kind_lists_the_kinds(tmp_path):
     path = write(tmp_path / "survey.csv", SURVEY_ZH)
     expected = (r"kind must be one of 'survey', 'tickets', 'causes', 'scores', 'subscribers', "
-                r"'actions', 'pilots'; got 'surveys'")
+                r"'actions', 'pilots', 'charter', 'team', 'tasks'; got 'surveys'")
     with pytest.raises(DataError, match=expected):
         data.load(path, "surveys")
     with pytest.raises(ValueError, match=expected):  # also a ValueError: a bad argument

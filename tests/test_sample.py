@@ -109,7 +109,8 @@ def test_module_docstring_documents_every_file():
 def test_every_file_loads_with_the_data_layer(sample_dir):
     data = pytest.importorskip("cxeval.data")
     expected = {"hall_survey.csv": 564, "brand_survey.csv": 162, "causes.csv": 21,
-                "actions.csv": 10, "pilots.csv": 1, "subscribers.csv": 144, "kpi_scores.csv": 81,
+                "actions.csv": 10, "pilots.csv": 1, "charter.csv": 1, "team.csv": 7, "tasks.csv": 19,
+                "subscribers.csv": 144, "kpi_scores.csv": 81,
                 "kpi_annual.csv": 10, "kpi_unicom.csv": 50, "kpi_campaign.csv": 97}
     for name, kind in sample.FILES.items():
         df = data.load(sample_dir / name, kind)
@@ -494,3 +495,25 @@ def test_kpi_scores_reproduce_the_document():
         assert process[rate].between(0, 1).all(), rate
     for score in ("improvement_work", "short_board_work"):
         assert process[score].between(0, 100).all(), score
+
+
+# --------------------------------------------------------------------------- the project
+def test_project_files_are_the_chaozhou_project(sample_dir):
+    """DOMAIN.md section 1: SMART goal >= 95%, pilot 庵埠 in August, rollout September-November."""
+    from cxeval import data, sample_project
+
+    charter = data.load(sample_dir / "charter.csv", "charter")
+    assert charter[["branch", "target"]].values.tolist() == [["潮安", 0.95]]
+    assert "95%" in charter["goal"].iloc[0] and "庵埠" in charter["scope"].iloc[0]
+    tasks = data.load(sample_dir / "tasks.csv", "tasks")
+    phases = tasks.groupby("phase", sort=False).agg(start=("start", "min"), end=("end", "max"))
+    assert phases.index.tolist() == ["现状调查", "方案制定", "试点", "优化推广", "巩固"]
+    spans = {p: (f"{r.start:%m-%d}", f"{r.end:%m-%d}") for p, r in phases.iterrows()}
+    assert spans == {"现状调查": ("06-20", "07-10"), "方案制定": ("07-11", "07-31"), "试点": ("08-01", "09-05"),
+                     "优化推广": ("09-01", "11-30"), "巩固": ("12-01", "12-31")}
+    assert int(tasks["milestone"].sum()) == 5 and tasks["risk"].notna().sum() == 4
+    team = data.load(sample_dir / "team.csv", "team")
+    assert {"项目发起人", "项目组长", "试点负责人"} <= set(team["role"])
+    assert set(tasks["owner"]) <= set(team["name"])           # every task has an owner from the team
+    assert sample_project.OVERDUE_TASKS == tasks.loc[(tasks["end"] < "2008-12-31") & (tasks["status"] != "完成"),
+                                                     "task"].tolist()

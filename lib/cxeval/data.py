@@ -1542,6 +1542,7 @@ BRANCH_SOURCES = (
     ("kpi_scores", "scores", "unit"),
     ("subscribers", "subscribers", "branch"),
     ("pilots", "pilots", "branch"),
+    ("charter", "charter", "branch"),
 )
 
 
@@ -1676,7 +1677,9 @@ def describe(df: pd.DataFrame, kind: str) -> str:
             parts.append(f"opened {first}" if first == last else f"opened {first} … {last}")
     counted = {"survey": ("branch", "hall", "segment"), "tickets": ("branch", "category"),
                "causes": ("bone", "cause"), "scores": ("unit", "item"),
-               "subscribers": ("branch",), "actions": ("cause", "owner", "status")}[kind]
+               "subscribers": ("branch",), "actions": ("cause", "owner", "status"),
+               "pilots": ("branch", "hall"), "charter": ("branch", "project"), "team": ("name", "role"),
+               "tasks": ("task", "owner", "status")}[kind]
     for column in counted:
         if column in df:
             parts.append(_many(df[column].nunique(), column))
@@ -1704,7 +1707,18 @@ _EXAMPLES = {
     "actions": {"branch": "潮安", "cause": "引导员职责未落实", "action": "制定引导员岗位职责并纳入月度考核",
                 "owner": "营业部经理", "due": _dt.datetime(2008, 7, 31), "status": "进行中"},
     "pilots": {"branch": "潮安", "hall": "庵埠", "pilot_start": "2008-08", "rollout_start": "2008-09"},
+    "charter": {"branch": "潮安", "project": "服营厅客户满意度提升", "goal": "8-12月服营厅满意度稳定在95%以上",
+                "metric": "服营厅满意度", "target": 0.95, "scope": "潮安全部服营厅，试点庵埠厅",
+                "start": _dt.datetime(2008, 6, 20), "end": _dt.datetime(2008, 12, 31)},
+    "team": {"branch": "潮安", "project": "服营厅客户满意度提升", "name": "陈明", "role": "项目组长",
+             "department": "潮安分公司", "duty": "统筹项目，审批方案"},
+    "tasks": {"branch": "潮安", "project": "服营厅客户满意度提升", "wbs": "3.1", "task": "庵埠厅试点",
+              "phase": "试点", "owner": "庵埠厅主任", "start": _dt.datetime(2008, 8, 1),
+              "end": _dt.datetime(2008, 8, 31), "milestone": ("否", "N"), "key_point": ("是", "Y"),
+              "risk": "客流高峰期人手不足", "status": "完成"},
 }
+#: Datetime columns that hold a day, not a moment (shown without a time in the templates).
+_DATE_COLUMNS = ("due", "start", "end")
 _TEMPLATE_TIME = _dt.datetime(2008, 1, 1)  # fixed, so regenerated workbooks differ only in content
 
 
@@ -1719,7 +1733,7 @@ def _example(kind: str, lang: str, excel: bool) -> dict:
             if col.type == "rate":
                 value = f"{value:.1%}"
             elif isinstance(value, _dt.datetime):
-                value = f"{value:%Y-%m-%d}" if col.name == "due" else f"{value:%Y-%m-%d %H:%M}"
+                value = f"{value:%Y-%m-%d}" if col.name in _DATE_COLUMNS else f"{value:%Y-%m-%d %H:%M}"
         row[col.zh if lang == "zh" else col.name] = value
     return row
 
@@ -1766,7 +1780,7 @@ def write_templates(out_dir) -> list[Path]:
             ws.append(list(row.values()))
             for cell, col in zip(ws[2], schema.columns):
                 if col.type == "datetime":
-                    cell.number_format = "yyyy-mm-dd" if col.name == "due" else "yyyy-mm-dd hh:mm"
+                    cell.number_format = "yyyy-mm-dd" if col.name in _DATE_COLUMNS else "yyyy-mm-dd hh:mm"
                 elif col.type == "rate":
                     cell.number_format = "0.0%"
                 elif col.type in ("id", "period"):

@@ -125,6 +125,11 @@ Files
     and the rollout to 潮安's other halls from 2008-09 (:data:`ROLLOUT_START`), as the
     Chaozhou project's WBS planned (DOMAIN.md section 1). The other branches have no pilot.
 
+``charter.csv``, ``team.csv``, ``tasks.csv`` (kinds ``charter``, ``team``, ``tasks``)
+    The Chaozhou 2008 project as it was run: charter with the SMART goal, team and roles,
+    the WBS (survey, plan, pilot in August, rollout September–November, consolidation in
+    December) with milestones, key and risk points; see :mod:`cxeval.sample_project`.
+
 ``subscribers.csv`` (kind ``subscribers``; :func:`subscribers`)
     ``branch``, ``period`` (2010-01..12), ``subscribers``: 12 branches, 0.55 M (饶平) to
     about 3.8 M (贵阳), growing 0.2-0.5% a month (:data:`SUBSCRIBERS_2010_01`).
@@ -164,6 +169,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
+from cxeval import sample_project
 from cxeval.paths import CONFIG_DIR
 from cxeval._io import atomic_write
 from cxeval.errors import ConfigError
@@ -405,6 +411,9 @@ FILES = {
     "causes.csv": "causes",
     "actions.csv": "actions",
     "pilots.csv": "pilots",
+    "charter.csv": "charter",
+    "team.csv": "team",
+    "tasks.csv": "tasks",
     "subscribers.csv": "subscribers",
     "kpi_scores.csv": "scores",
     "kpi_annual.csv": "scores",
@@ -1225,8 +1234,8 @@ def write_sample(out, *, seed: int = 0, scale: float = 1.0) -> list[Path]:
     -------
     list of Path
         The files written, in :data:`FILES` order: hall_survey.csv, brand_survey.csv,
-        tickets.parquet, causes.csv, actions.csv, pilots.csv, subscribers.csv, kpi_scores.csv
-        (contents: see the module docstring).
+        tickets.parquet, causes.csv, actions.csv, pilots.csv, charter.csv, team.csv, tasks.csv,
+        subscribers.csv, kpi_scores.csv ... (contents: see the module docstring).
 
     Raises
     ------
@@ -1260,6 +1269,9 @@ def write_sample(out, *, seed: int = 0, scale: float = 1.0) -> list[Path]:
         "causes.csv": lambda: _write_csv(causes()),
         "actions.csv": lambda: _write_csv(actions()),
         "pilots.csv": lambda: _write_csv(pilots()),
+        "charter.csv": lambda: _write_csv(sample_project.charter()),
+        "team.csv": lambda: _write_csv(sample_project.team()),
+        "tasks.csv": lambda: _write_csv(sample_project.tasks()),
         "subscribers.csv": lambda: _write_csv(subscribers(seed)),
         "kpi_scores.csv": lambda: _write_csv(kpi_scores(seed)),
         "kpi_annual.csv": lambda: _write_csv(kpi_annual()),

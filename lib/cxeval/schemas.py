@@ -25,6 +25,14 @@ actions    branch, cause*, action*, owner*, due*, status*  (owner, due and statu
            every branch)
 pilots     branch*, hall*, pilot_start*, rollout_start  (one pilot per branch: the pilot
            hall, its first month and the first month of the rollout to the other halls)
+charter    branch*, project*, goal*, metric, target*, scope, start*, end*  (an improvement
+           project's charter: one row per project; the SMART goal in words, the measured
+           target of the goal metric, satisfaction as a rate: 0.95)
+team       branch*, project, name*, role*, department, duty  (the project team, one row per
+           member; a blank project means the branch's project)
+tasks      branch*, project, wbs, task*, phase, owner, start*, end*, milestone, key_point,
+           risk, status  (the project plan, one row per WBS task; a milestone is a task
+           whose start and end may be the same day; ``risk`` describes a risk point)
 ========== ===================================================================================
 
 Column types (``Column.type``):
@@ -402,12 +410,61 @@ _PILOTS = Schema("pilots", "试点登记", "Pilot register", (
            required=False, nullable=True),
 ), unique=("branch",), keys=("branch", "hall"))
 
+_PROJECT = Column("project", "text", "项目名称", "Project", ("项目", "课题", "课题名称", "project_name"))
+_OPTIONAL_PROJECT = Column(_PROJECT.name, _PROJECT.type, _PROJECT.zh, _PROJECT.en, _PROJECT.aliases,
+                           required=False, nullable=True)
+_START = Column("start", "datetime", "开始日期", "Start", ("开始", "开始时间", "计划开始", "起始日期", "start_date"))
+_END = Column("end", "datetime", "结束日期", "End", ("结束", "结束时间", "计划完成", "完成日期", "截止日期",
+                                                  "end_date", "finish"))
+
+_CHARTER = Schema("charter", "项目章程", "Project charter", (
+    _BRANCH,
+    _PROJECT,
+    Column("goal", "text", "项目目标", "Goal", ("目标", "SMART目标", "smart_goal")),
+    Column("metric", "text", "目标指标", "Metric", ("衡量指标", "指标名称", "goal_metric"),
+           required=False, nullable=True),
+    Column("target", "rate", "目标值", "Target", ("目标水平", "target_rate")),
+    Column("scope", "text", "项目范围", "Scope", ("范围",), required=False, nullable=True),
+    _START,
+    _END,
+), unique=("branch", "project"), keys=("branch", "project"))
+
+_TEAM = Schema("team", "项目团队", "Project team", (
+    _BRANCH,
+    _OPTIONAL_PROJECT,
+    Column("name", "text", "姓名", "Name", ("成员", "人员", "member")),
+    Column("role", "text", "角色", "Role", ("项目角色", "职务", "岗位")),
+    Column("department", "text", "部门", "Department", ("所在部门", "单位", "dept"), required=False,
+           nullable=True),
+    Column("duty", "text", "职责", "Duty", ("分工", "主要职责", "responsibility"), required=False,
+           nullable=True),
+), keys=("branch", "name"))
+
+_TASKS = Schema("tasks", "项目计划", "Project plan", (
+    _BRANCH,
+    _OPTIONAL_PROJECT,
+    Column("wbs", "text", "WBS编号", "WBS", ("编号", "序号", "任务编号", "wbs_code"), required=False,
+           nullable=True),
+    Column("task", "text", "任务", "Task", ("任务名称", "工作", "工作内容", "活动", "activity")),
+    Column("phase", "text", "阶段", "Phase", ("项目阶段", "stage"), required=False, nullable=True),
+    Column("owner", "text", "责任人", "Owner", ("负责人", "responsible"), required=False, nullable=True),
+    _START,
+    _END,
+    Column("milestone", "bool", "里程碑", "Milestone", ("是否里程碑",), required=False, nullable=True),
+    Column("key_point", "bool", "关键点", "Key point", ("关键", "是否关键", "关键节点", "key"),
+           required=False, nullable=True),
+    Column("risk", "text", "风险点", "Risk", ("风险", "风险描述", "risk_point"), required=False,
+           nullable=True),
+    Column("status", "text", "状态", "Status", ("进度", "完成情况"), required=False, nullable=True),
+), keys=("branch", "task"))
+
 #: Rows of an action register whose branch means "every branch" (blank counts too).
 ALL_BRANCHES = ("全省", "全部", "全公司", "所有", "all", "*")
 
 #: Every kind's schema, by kind name.
 SCHEMAS: dict[str, Schema] = {s.kind: s for s in
-                              (_SURVEY, _TICKETS, _CAUSES, _SCORES, _SUBSCRIBERS, _ACTIONS, _PILOTS)}
+                              (_SURVEY, _TICKETS, _CAUSES, _SCORES, _SUBSCRIBERS, _ACTIONS, _PILOTS,
+                               _CHARTER, _TEAM, _TASKS)}
 #: The kinds ``cxeval.data.load`` accepts, in a stable order.
 KINDS: tuple[str, ...] = tuple(SCHEMAS)
 
