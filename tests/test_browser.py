@@ -99,7 +99,7 @@ def test_index_links_resolve_and_reports_render(browser, run_dir):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     _check_page(page, run_dir / "index.html", "index.png")
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
-    assert len(links) == 8   # two branches x five notebooks, less the two n/a (never linked)
+    assert len(links) == 9   # two branches x six notebooks, less the three n/a (never linked)
     for href in links:
         target = (run_dir / href).resolve()
         assert target.exists(), f"index links {href}, which does not exist"
@@ -110,7 +110,7 @@ def test_index_links_resolve_and_reports_render(browser, run_dir):
             continue
         seen_notebooks.add(report.stem)
         _check_page(page, report, f"{report.parent.name}-{report.stem}.png")
-    assert len(seen_notebooks) == 5
+    assert len(seen_notebooks) == 6
 
 
 def test_index_is_readable_on_a_phone(browser, run_dir):

@@ -43,7 +43,7 @@ def test_sample_plan_reads_and_resolves_as_the_source_documents_say():
     assert p.parameters_for("饶平")["baseline_end"] == "2008-07"
     assert p.parameters_for("贵阳")["config"] == "guizhou_2006_quarterly.yaml"
     assert "config" not in p.parameters_for("潮安")
-    assert p.notebooks_for("潮安") == ["01", "02", "03", "05"]
+    assert p.notebooks_for("潮安") == ["01", "02", "03", "05", "06"]   # the project is 潮安's
     assert p.notebooks_for("饶平") == ["01", "02", "05"]
     assert p.notebooks_for("贵阳") == ["01", "02", "04", "05"]
 
@@ -175,7 +175,7 @@ groups:
 def test_sample_plan_checks_clean(capsys):
     assert cli.main(["plan", "--check", str(SAMPLE_PLAN)]) == 0
     out = capsys.readouterr().out
-    assert "OK · 12 branches, 46 reports planned, 14 not applicable" in out
+    assert "OK · 12 branches, 47 reports planned, 25 not applicable" in out   # 06 for 潮安 only
 
 
 # --------------------------------------------------------------------------- the batch

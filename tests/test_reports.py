@@ -166,7 +166,8 @@ def test_sample_plan_makes_no_empty_report(tmp_path):
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     status = {(j["branch"], j["notebook"][:2]): j["status"] for j in manifest["jobs"]}
     assert [k for k, v in status.items() if v == "n/a"] == [("潮安", "04"), ("饶平", "03"), ("饶平", "04"),
-                                                              ("贵阳", "03")]
+                                                              ("饶平", "06"), ("贵阳", "03"), ("贵阳", "06")]
+    assert status[("潮安", "06")] == "ok"    # the Chaozhou project's report
     for job in manifest["jobs"]:
         if job["status"] == "n/a":
             assert job["error"] and job["html"] is None
