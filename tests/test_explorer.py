@@ -155,5 +155,8 @@ def test_explorer_starts_on_the_report_baseline(survey):
     pd.testing.assert_frame_equal(ex.result["chart"], baseline.assess(rows, freeze="2008-07").chart)
     ex.baseline_end.value = ""
     pd.testing.assert_frame_equal(ex.result["chart"], baseline.assess(rows).chart)
-    with pytest.raises(ValueError, match="baseline_end must be one of the periods 2008-01 … 2008-12, got '2009-07'"):
-        explorer.Explorer(survey, branch="潮安", baseline_end="2009-07")
+    # a baseline end the data does not hold is kept, as the report keeps it (no later month:
+    # the limits use every month, as baseline.assess does)
+    later = explorer.Explorer(survey, branch="潮安", baseline_end="2009-07")
+    assert later.values()["baseline_end"] == "2009-07"
+    pd.testing.assert_frame_equal(later.result["chart"], baseline.assess(rows, freeze="2009-07").chart)

@@ -19,9 +19,12 @@ MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 def _output_text(path) -> str:
-    """All text the executed notebook shows (HTML, plain text, streams, errors); images left out."""
+    """All text the executed notebook shows (HTML, plain text, streams, errors, the explorer's
+    saved widget state); images left out."""
+    import json
+
     nb = nbformat.read(str(path), as_version=4)
-    parts = []
+    parts = [json.dumps(nb.metadata.get("widgets", {}), ensure_ascii=False)]
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if out.output_type == "stream":
@@ -29,7 +32,8 @@ def _output_text(path) -> str:
             elif out.output_type == "error":
                 parts.append("\n".join(out.traceback))
             else:
-                parts += [v for k, v in out.get("data", {}).items() if not k.startswith("image/")]
+                parts += [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                          for k, v in out.get("data", {}).items() if not k.startswith("image/")]
     return "\n".join(parts)
 
 

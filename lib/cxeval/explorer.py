@@ -247,10 +247,10 @@ class Explorer:
         self.periods = w.SelectionRangeSlider(options=periods, index=(0, len(periods) - 1),
                                               description=tr("期间", "Periods", lang),
                                               layout=w.Layout(width="60%"))
-        if baseline_end and str(baseline_end) not in periods:
-            raise ValueError(f"Explorer: baseline_end must be one of the periods {periods[0]} … "
-                             f"{periods[-1]}, got {baseline_end!r}")
-        self.baseline_end = w.Dropdown(options=[(words.every_month(lang), "")] + [(p, p) for p in periods],
+        # the report's own baseline end, even when no survey month carries it (a gap in the
+        # data): the explorer must start on the report's settings
+        ends = periods + ([str(baseline_end)] if baseline_end and str(baseline_end) not in periods else [])
+        self.baseline_end = w.Dropdown(options=[(words.every_month(lang), "")] + [(p, p) for p in ends],
                                        value=str(baseline_end or ""), description=words.freeze_label(lang),
                                        style={"description_width": "initial"})
         self.output = w.Output()
