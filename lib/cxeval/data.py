@@ -867,13 +867,8 @@ def _period_of(value) -> str | None:
     if _decimal_period(value):
         return None
     if isinstance(value, pd.Period):
-        freq = value.freqstr[0]
-        if freq == "M":
-            return f"{value.year:04d}-{value.month:02d}"
-        if freq == "Q":
-            return f"{value.year:04d}-Q{value.quarter}"
-        if freq in ("Y", "A"):
-            return f"{value.year:04d}"
+        if schemas.period_kind(value) in ("M", "Q", "Y", "A"):
+            return schemas.format_period(value)
         value = value.to_timestamp()
     if isinstance(value, (_dt.date, np.datetime64)):
         ts = pd.Timestamp(value)
