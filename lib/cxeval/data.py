@@ -1540,6 +1540,26 @@ BRANCH_SOURCES = (
 )
 
 
+def _parquet_column(path: Path, kind: str, column: str) -> pd.Series | None:
+    """One column of a Parquet file, read alone (None for other files or no such column).
+
+    Every notebook checks its branch against the data folder: reading and validating a
+    province's tickets for that would cost seconds a job; the column alone costs little.
+    """
+    if path.suffix.lower() not in _PARQUET_SUFFIXES:
+        return None
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(path).names
+    except Exception as err:  # noqa: BLE001 - pyarrow raises several types for a broken file
+        raise _file_error(path.name, f"cannot be read as Parquet ({err})") from None
+    header = next((h for h in names if schemas.match_header(h, kind) == column), None)
+    if header is None:
+        return None
+    return pq.read_table(path, columns=[header]).column(0).to_pandas().astype("string")
+
+
 def find_branches(data_dir) -> list[str]:
     """Branches named in a data folder's files, in order of first appearance, trimmed.
 
@@ -1553,7 +1573,9 @@ def find_branches(data_dir) -> list[str]:
         if path is None:
             continue
         try:
-            values = load(path, kind)[column]
+            values = _parquet_column(path, kind, column)
+            if values is None:
+                values = load(path, kind)[column]
         except DataError:
             try:
                 src = _read(path, kind, None)
