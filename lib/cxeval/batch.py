@@ -496,6 +496,8 @@ def _die_with_parent(parent_pid: int) -> None:
     job also leaves the terminal's process group (``setsid``), so Ctrl-C reaches only
     the batch, which stops the jobs itself and records them as interrupted.
     """
+    import psutil  # noqa: F401 - imported now: the SIGTERM handler must not import mid-way
+
     try:
         os.setsid()
     except OSError:
@@ -518,11 +520,17 @@ _JOB_SOCKETS: list[str] = []
 
 
 def _stop_job(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
-    """SIGTERM in a job: end its kernel and everything it started, remove its sockets, exit."""
-    _kill_tree(os.getpid(), include_self=False)
-    for folder in _JOB_SOCKETS:
-        shutil.rmtree(folder, ignore_errors=True)
-    os._exit(128 + signum)
+    """SIGTERM in a job: end its kernel and everything it started, remove its sockets, exit.
+
+    Whatever happens while cleaning up, the process ends here: an exception escaping a
+    signal handler would surface in papermill, which would then write a report.
+    """
+    try:
+        _kill_tree(os.getpid(), include_self=False)
+        for folder in _JOB_SOCKETS:
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        os._exit(128 + signum)
 
 
 def _child(job_dict: dict, timeout: float | None, result_path: str, parent_pid: int) -> None:
