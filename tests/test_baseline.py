@@ -114,7 +114,7 @@ def test_rates_errors_name_the_problem():
                                         r"'hall', 'responses', 'satisfied'"):
         baseline.rates(df, "branch")
     with pytest.raises(ValueError, match=r"target must be a proportion between 0 and 1 "
-                                         r"\(0.95 for 95%\), got 95"):
+                                         r"\(e.g. 0.95 for 95%\), got 95"):
         baseline.rates(df.assign(satisfied=9), "hall", target=95)
     with pytest.raises(ValueError, match=r"conf must be a confidence level between 0 and 1"):
         baseline.rates(df.assign(satisfied=9), "hall", conf=95)

@@ -110,7 +110,7 @@ def test_compare_proportions_identical_all_satisfied_groups():
     ((1, 0, 5, 10), {}, ValueError, "n_a must be a positive count, got 0"),
     ((1.5, 10, 5, 10), {}, ValueError, "success_a must be a whole number, got 1.5"),
     (("3", 10, 5, 10), {}, TypeError, "success_a must be a whole number, got '3'"),
-    ((3, 10, 5, 10), {"conf": 95}, ValueError, r"conf must be between 0 and 1 \(e.g. 0.95 for 95%\), got 95.0"),
+    ((3, 10, 5, 10), {"conf": 95}, ValueError, r"conf must be a confidence level between 0 and 1 \(e.g. 0.95\), got 95"),
 ])
 def test_compare_proportions_validation(args, kwargs, error, match):
     with pytest.raises(error, match=match):

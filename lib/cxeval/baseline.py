@@ -31,6 +31,8 @@ import pandas as pd
 from scipy import stats
 
 from cxeval import report, schemas
+from cxeval.checks import (IN_FUNCTION, as_columns, check_conf, check_frame, check_how_many,
+                           check_lang, check_proportion, require_columns)
 from cxeval.errors import DataError
 
 __all__ = [
@@ -55,48 +57,6 @@ _MIN_EXPECTED = 5 - 1e-9
 
 
 # =========================================================================== helpers
-def _check_frame(df, func: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{func}: data must be a pandas DataFrame, got {type(df).__name__}")
-
-
-def _as_list(by, func: str) -> list[str]:
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    if isinstance(by, Sequence):
-        cols = list(by)
-        if all(isinstance(c, str) for c in cols):
-            return cols
-    raise TypeError(f"{func}: by must be a column name or a list of column names, got {by!r}")
-
-
-def _require(df: pd.DataFrame, columns, func: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(
-            f"{func}: column(s) {', '.join(map(repr, missing))} not found; "
-            f"the data has columns {', '.join(map(repr, map(str, df.columns)))}"
-        )
-
-
-def _check_conf(conf, func: str) -> float:
-    if not isinstance(conf, (int, float)) or not 0 < conf < 1:
-        raise ValueError(f"{func}: conf must be a confidence level between 0 and 1 "
-                         f"(e.g. 0.95), got {conf!r}")
-    return float(conf)
-
-
-def _check_target(target, func: str, *, name: str = "target", allow_none: bool = True):
-    if target is None and allow_none:
-        return None
-    if isinstance(target, bool) or not isinstance(target, (int, float)) or not 0 <= target <= 1:
-        raise ValueError(f"{func}: {name} must be a proportion between 0 and 1 "
-                         f"(0.95 for 95%), got {target!r}")
-    return float(target)
-
-
 def _numeric(df: pd.DataFrame, col: str, func: str) -> pd.Series:
     values = pd.to_numeric(df[col], errors="coerce")
     bad = values.isna() & df[col].notna()
@@ -120,7 +80,7 @@ def _counts_frame(df: pd.DataFrame, keys: list[str], func: str) -> pd.DataFrame:
     Returns the keys, ``responses``, ``satisfied``, ``counted`` (the group has counts),
     ``rate`` (NaN for a group of 0 responses) and ``rows_left_out``.
     """
-    _require(df, keys, func)
+    require_columns(df, keys, func, message=IN_FUNCTION)
     has_resp = "responses" in df.columns
     has_sat = "satisfied" in df.columns
     has_rate = "rate" in df.columns
@@ -305,10 +265,11 @@ def rates(df, by, *, target=None, conf=0.95) -> pd.DataFrame:
     1    B  0.922222         False
     """
     func = "rates"
-    _check_frame(df, func)
-    keys = _as_list(by, func)
-    target = _check_target(target, func)
-    conf = _check_conf(conf, func)
+    check_frame(df, f"{func}: data")
+    keys = as_columns(by, f"{func}: ")
+    target = None if target is None else check_proportion(target, "target", open_interval=False,
+                                                               where=f"{func}: ")
+    conf = check_conf(conf, f"{func}: ")
     agg = _counts_frame(df, keys, func)
     out = agg[keys].copy()
     out["responses"] = _int_if_whole(agg["responses"])
@@ -405,10 +366,9 @@ def recent(df, *, periods=3, period="period") -> pd.DataFrame:
     ['2008-02', '2008-03']
     """
     func = "recent"
-    _check_frame(df, func)
-    _require(df, [period], func)
-    if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
-        raise ValueError(f"{func}: periods must be a whole number >= 1, got {periods!r}")
+    check_frame(df, f"{func}: data")
+    require_columns(df, [period], func, message=IN_FUNCTION)
+    check_how_many(periods, "periods", where=f"{func}: ")
     keep = _sorted_periods(df[period], func, period)[-periods:]
     out = df[df[period].isin(keep)].copy()
     out.attrs["periods"] = [str(p) for p in keep]
@@ -528,8 +488,9 @@ def run_chart(df, *, period="period") -> pd.DataFrame:
     np.float64(0.9263)
     """
     func = "run_chart"
-    _check_frame(df, func)
-    _require(df, [period, "rate"] if "satisfied" not in df.columns else [period], func)
+    check_frame(df, f"{func}: data")
+    require_columns(df, [period, "rate"] if "satisfied" not in df.columns else [period], func,
+                    message=IN_FUNCTION)
     schemas.period_keys(df[period], where=func, column=period)
     table = rates(df, period)
     order = _sorted_periods(table[period], func, period)
@@ -666,8 +627,8 @@ def p_chart(df, *, period="period", laney=False, freeze=None, phase=None) -> pd.
     np.False_
     """
     func = "p_chart"
-    _check_frame(df, func)
-    _require(df, [period], func)
+    check_frame(df, f"{func}: data")
+    require_columns(df, [period], func, message=IN_FUNCTION)
     # Checked before pooling, so that an empty or mixed period names the input's rows.
     schemas.period_keys(df[period], where=func, column=period)
     agg = _counts_frame(df, [period], func)
@@ -779,8 +740,8 @@ def overdispersion(df, *, by="period", center=None, winsorize=0.1) -> dict:
 
 
 def _dispersion(df, by, *, center, winsorize, func) -> dict:
-    _check_frame(df, func)
-    keys = _as_list(by, func)
+    check_frame(df, f"{func}: data")
+    keys = as_columns(by, f"{func}: ")
     if not isinstance(winsorize, (int, float)) or not 0 <= winsorize < 0.5:
         raise ValueError(f"{func}: winsorize must be a share in [0, 0.5), e.g. 0.1, "
                          f"got {winsorize!r}")
@@ -795,7 +756,7 @@ def _dispersion(df, by, *, center, winsorize, func) -> dict:
     n = agg["responses"].to_numpy(float)
     p = agg["rate"].to_numpy(float)
     theta = (agg["satisfied"].sum() / agg["responses"].sum()) if center is None else \
-        _check_target(center, func, name="center", allow_none=False)
+        check_proportion(center, "center", open_interval=False, where=f"{func}: ")
     units = len(agg)
     result = dict(n_units=units, center=float(theta), phi=np.nan, chi2=np.nan, df=units - 1,
                   p_value=np.nan, tau2=np.nan, sigma_z=np.nan, ratio=np.nan,
@@ -864,7 +825,7 @@ def funnel_limits(responses, center, *, method="exact", tau2=0.0) -> pd.DataFram
     func = "funnel_limits"
     if method not in ("exact", "normal"):
         raise ValueError(f"{func}: method must be 'exact' or 'normal', got {method!r}")
-    theta = _check_target(center, func, name="center", allow_none=False)
+    theta = check_proportion(center, "center", open_interval=False, where=f"{func}: ")
     if not isinstance(tau2, (int, float)) or tau2 < 0 or not np.isfinite(tau2):
         raise ValueError(f"{func}: tau2 must be a variance >= 0, got {tau2!r}")
     n = np.atleast_1d(np.asarray(responses, dtype=float))
@@ -953,15 +914,15 @@ def funnel(df, by, *, center=None, overdispersion=False, method="exact",
     [False, False, True]
     """
     func = "funnel"
-    _check_frame(df, func)
-    keys = _as_list(by, func)
+    check_frame(df, f"{func}: data")
+    keys = as_columns(by, f"{func}: ")
     if method not in ("exact", "normal"):
         raise ValueError(f"{func}: method must be 'exact' or 'normal', got {method!r}")
     agg = _counts_frame(df, keys, func)
     _need_counts(agg, keys, func, units="units",
                  need="a funnel plot needs responses and satisfied counts for every unit")
     theta = float(agg["satisfied"].sum() / agg["responses"].sum()) if center is None else \
-        _check_target(center, func, name="center", allow_none=False)
+        check_proportion(center, "center", open_interval=False, where=f"{func}: ")
     diag = _dispersion(df, keys, center=theta, winsorize=winsorize, func=func)
     tau2 = diag["tau2"] if overdispersion and np.isfinite(diag["tau2"]) else 0.0
     limits = funnel_limits(agg["responses"].to_numpy(), theta, method=method, tau2=tau2)
@@ -1013,11 +974,11 @@ def small_samples(df, by, *, center=None) -> pd.DataFrame:
     [True, False]
     """
     func = "small_samples"
-    _check_frame(df, func)
-    keys = _as_list(by, func)
+    check_frame(df, f"{func}: data")
+    keys = as_columns(by, f"{func}: ")
     agg = _counts_frame(df, keys, func)
     theta = float(agg["satisfied"].sum() / agg["responses"].sum()) if center is None else \
-        _check_target(center, func, name="center", allow_none=False)
+        check_proportion(center, "center", open_interval=False, where=f"{func}: ")
     out = agg[keys].copy()
     out["responses"] = agg["responses"]
     out["expected_satisfied"] = agg["responses"] * theta
@@ -1030,11 +991,11 @@ def small_samples(df, by, *, center=None) -> pd.DataFrame:
 
 # =========================================================================== tables of units
 def _unit_table(df, keys, value, func) -> pd.DataFrame:
-    _require(df, keys, func)
+    require_columns(df, keys, func, message=IN_FUNCTION)
     duplicated = df.duplicated(keys).any() if keys else len(df) > 1
     if value == "rate" and (duplicated or "rate" not in df.columns):
         return rates(df, keys)
-    _require(df, [value], func)
+    require_columns(df, [value], func, message=IN_FUNCTION)
     if duplicated:
         raise ValueError(f"{func}: several rows per {', '.join(keys)}; aggregate first "
                          f"(e.g. with rates(df, {keys!r}))")
@@ -1075,8 +1036,8 @@ def spread(df, by, *, value="rate") -> dict:
     ('贵阳', 0.018)
     """
     func = "spread"
-    _check_frame(df, func)
-    keys = _as_list(by, func)
+    check_frame(df, f"{func}: data")
+    keys = as_columns(by, f"{func}: ")
     if not keys:
         raise ValueError(f"{func}: by must name the unit column, got {by!r}")
     table = _unit_table(df, keys, value, func)
@@ -1122,8 +1083,8 @@ def ranking(df, by, *, value="rate", ascending=False) -> pd.DataFrame:
     [1, 2, 2]
     """
     func = "ranking"
-    _check_frame(df, func)
-    keys = _as_list(by, func)
+    check_frame(df, f"{func}: data")
+    keys = as_columns(by, f"{func}: ")
     table = _unit_table(df, keys, value, func)
     out = table[keys + [value]].copy()
     out["rank"] = out[value].rank(method="min", ascending=ascending).astype("Int64")
@@ -1270,10 +1231,10 @@ def lead(df, *, own, competitor, by="branch", target=0.16, segment="segment",
     False
     """
     func = "lead"
-    _check_frame(df, func)
-    _require(df, [by, segment], func)
-    target = _check_target(target, func, allow_none=False)
-    conf = _check_conf(conf, func)
+    check_frame(df, f"{func}: data")
+    require_columns(df, [by, segment], func, message=IN_FUNCTION)
+    target = check_proportion(target, "target", open_interval=False, where=f"{func}: ")
+    conf = check_conf(conf, f"{func}: ")
     available = sorted(df[segment].dropna().astype(str).unique().tolist())
     own_list = _segments(own, "own", available, func)
     comp_list = _segments(competitor, "competitor", available, func)
@@ -1355,12 +1316,12 @@ def change(df, *, by=None, period="period", compare="previous", conf=0.95) -> pd
     from statsmodels.stats.proportion import proportions_ztest
 
     func = "change"
-    _check_frame(df, func)
-    keys = _as_list(by, func)
+    check_frame(df, f"{func}: data")
+    keys = as_columns(by, f"{func}: ")
     if compare not in ("previous", "year"):
         raise ValueError(f"{func}: compare must be 'previous' or 'year', got {compare!r}")
-    conf = _check_conf(conf, func)
-    _require(df, [period], func)
+    conf = check_conf(conf, f"{func}: ")
+    require_columns(df, [period], func, message=IN_FUNCTION)
     schemas.period_keys(df[period], where=func, column=period)
     agg = _counts_frame(df, keys + [period], func)
     parsed = agg[period].map(_period_key)
@@ -1460,8 +1421,8 @@ def status(df, *, target=0.95, period="period", conf=0.95, freeze=None) -> dict:
     (2, True)
     """
     func = "status"
-    _check_frame(df, func)
-    _require(df, [period], func)
+    check_frame(df, f"{func}: data")
+    require_columns(df, [period], func, message=IN_FUNCTION)
     schemas.period_keys(df[period], where=func, column=period)
     monthly = rates(df, period, target=target, conf=conf)
     order = _sorted_periods(monthly[period], func, period)
@@ -1524,10 +1485,11 @@ def signals(chart, *, lang=None) -> pd.DataFrame:
     ['above_ucl']
     """
     func = "signals"
-    _check_frame(chart, func)
-    _require(chart, ["period", "rate", "center", "lcl", "ucl", "signal"], func)
+    check_frame(chart, f"{func}: data")
+    require_columns(chart, ["period", "rate", "center", "lcl", "ucl", "signal"], func,
+                    message=IN_FUNCTION)
     if lang is not None:
-        report.tr("", "", lang)
+        check_lang(lang)
     rows = chart[chart["signal"].astype(bool)]
     reasons = []
     for _, row in rows.iterrows():
@@ -1565,7 +1527,7 @@ def period_label(value, lang="zh", *, with_year=True) -> str:
     >>> period_label("2008-03", "en", with_year=False)
     'March'
     """
-    report.tr("", "", lang)
+    check_lang(lang)
     p = _period_key(value)
     if not isinstance(p, pd.Period):
         return str(value)
@@ -1610,8 +1572,8 @@ def describe_rates(table, *, unit, target, period="period", lang="zh") -> str:
     >>> describe_rates(t, unit="潮安", target=0.95, lang="en")
     '潮安 was below 95% in 2 of 3 months'
     """
-    report.tr("", "", lang)
-    _require(table, [period, "rate"], "describe_rates")
+    check_lang(lang)
+    require_columns(table, [period, "rate"], "describe_rates", message=IN_FUNCTION)
     valid = table[table["rate"].notna()]
     n = len(valid)
     below = int((valid["rate"] < target).sum())
@@ -1649,8 +1611,8 @@ def describe_chart(chart, *, lang="zh") -> str:
     >>> describe_chart(chart, lang="en")
     'the March rise is within normal variation'
     """
-    report.tr("", "", lang)
-    _require(chart, ["period", "rate", "signal"], "describe_chart")
+    check_lang(lang)
+    require_columns(chart, ["period", "rate", "signal"], "describe_chart", message=IN_FUNCTION)
     if chart.empty:
         return report.tr("没有可分析的数据", "there is no data to chart", lang)
     same_year = _one_year(chart["period"])
@@ -1736,7 +1698,7 @@ def describe_status(st, *, unit, lang="zh") -> str:
     >>> describe_status(st, unit="潮安", lang="en")
     '潮安: 96.2% in December 2008, +1.2 pp against the 95% target; below target in 3 of 12 months; not stable: the control chart shows special-cause variation.'
     """
-    report.tr("", "", lang)
+    check_lang(lang)
     when = period_label(st["current_period"], lang)
     pct = report.fmt_pct(st["current_rate"])
     tgt = report.fmt_pct(st["target"], 0 if round(st["target"] * 100, 6) == round(
@@ -1788,10 +1750,10 @@ def describe_funnel(data, *, by=None, lang="zh") -> str:
     >>> describe_funnel(funnel(df, "hall"), lang="en")
     'Of 3 halls, C is below the 99.8% limit: a real difference, not chance; the other halls are within the limits.'
     """
-    report.tr("", "", lang)
+    check_lang(lang)
     if by is None:
         by = (data.attrs.get("by") or [data.columns[0]])[0]
-    _require(data, [by, "band"], "describe_funnel")
+    require_columns(data, [by, "band"], "describe_funnel", message=IN_FUNCTION)
     n = len(data)
     below = data.loc[data["band"] == "below_998", by].astype(str).tolist()
     above = data.loc[data["band"] == "above_998", by].astype(str).tolist()
@@ -1835,7 +1797,7 @@ def describe_lead(result, *, lang="zh") -> str:
     >>> describe_lead(lead(df, own="own", competitor="rival"), lang="en")
     'Province: own brands 75.0%, competitor 57.0%, lead +18.0 pp; best A (76.0%), worst B (74.0%), spread 2.0 pp; 2 of 2 branches meet the 16 pp lead target.'
     """
-    report.tr("", "", lang)
+    check_lang(lang)
     s = result.summary()
     tgt = report.fmt_pp(s["target"], 0, sign=False)
     head = report.tr(
@@ -1874,7 +1836,7 @@ def describe_change(table, *, lang="zh") -> str:
     >>> describe_change(change(df), lang="en")
     'March 2008 against February 2008: +4.6 pp, more than sampling noise (p < 0.001).'
     """
-    report.tr("", "", lang)
+    check_lang(lang)
     if table.empty:
         return report.tr("没有可比较的前一期数据。", "There is no earlier period to compare with.", lang)
     row = table.iloc[-1]
@@ -1902,7 +1864,7 @@ def describe_dispersion(diag, *, lang="zh") -> str:
     >>> describe_dispersion(diag, lang="en")
     'Month-to-month variation is 4.7 times what sampling alone explains (p < 0.001): the Laney p′ chart widens the limits by σz = 2.67.'
     """
-    report.tr("", "", lang)
+    check_lang(lang)
     if not np.isfinite(diag.get("ratio", np.nan)):
         return report.tr("期数太少，无法判断波动是否超出抽样误差。",
                          "Too few periods to judge whether variation exceeds sampling error.", lang)
@@ -1928,8 +1890,8 @@ def describe_small_samples(flags, *, lang="zh") -> str:
     >>> describe_small_samples(flags, lang="en")
     '1 of 2 halls have fewer than 5 expected answers on one side (A): their rates are too uncertain to read alone.'
     """
-    report.tr("", "", lang)
-    _require(flags, ["small_sample"], "describe_small_samples")
+    check_lang(lang)
+    require_columns(flags, ["small_sample"], "describe_small_samples", message=IN_FUNCTION)
     keys = [c for c in flags.columns if c not in ("responses", "expected_satisfied",
                                                   "expected_unsatisfied", "small_sample")]
     small = flags[flags["small_sample"]]
@@ -1974,7 +1936,7 @@ def table_formats(lang="zh", *, ci="pct") -> dict:
     >>> table_formats("en")["clearly_below"](True), table_formats(ci="pp")["ci_low"]
     ('Yes', 'pp')
     """
-    report.tr("", "", lang)
+    check_lang(lang)
     if ci not in ("pct", "pp"):
         raise ValueError(f"table_formats: ci must be 'pct' or 'pp', got {ci!r}")
     yes, no = report.tr("是", "Yes", lang), report.tr("否", "No", lang)
@@ -2015,7 +1977,7 @@ def column_labels(lang="zh") -> dict:
     >>> column_labels("en")["gap_to_target"]
     'Gap to target'
     """
-    report.tr("", "", lang)
+    check_lang(lang)
     return {col: report.tr(zh, en, lang) for col, (zh, en) in _LABELS.items()}
 
 
@@ -2046,7 +2008,7 @@ def headline(st, *, unit, below=None, lang="zh"):
     True
     """
     tr = report.tr
-    tr("", "", lang)
+    check_lang(lang)
     if st is None:
         return report.headline(
             [{"label": tr("当前满意度", "Current satisfaction", lang), "value": "–"}],
@@ -2283,8 +2245,8 @@ def assess(df, *, target=0.95, recent_periods=3, period="period", unit=None,
     ('p', 2)
     """
     func = "assess"
-    _check_frame(df, func)
-    _require(df, [period], func)
+    check_frame(df, f"{func}: data")
+    require_columns(df, [period], func, message=IN_FUNCTION)
     if df.empty:
         raise DataError(f"{func}: there are no survey rows to assess")
     if unit is None:

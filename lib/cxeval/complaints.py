@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from cxeval import report
+from cxeval.checks import as_columns, check_frame, check_how_many, check_lang, require_columns
 from cxeval.errors import ConfigError, DataError
 
 __all__ = [
@@ -237,12 +238,9 @@ def _limits(limits) -> dict:
 
 # =========================================================================== tickets: columns
 def _require(tickets, columns, what: str = "tickets") -> None:
-    if not isinstance(tickets, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame, got {type(tickets).__name__}")
-    missing = [c for c in columns if c not in tickets.columns]
-    if missing:
-        raise DataError(f"{what} is missing column(s) {', '.join(map(repr, missing))}; "
-                        f"columns present: {', '.join(map(str, tickets.columns))}")
+    check_frame(tickets, what)
+    require_columns(tickets, columns, what,
+                    message="{where} is missing column(s) {missing_q}; columns present: {present}")
 
 
 def _reference_tz(tickets):
@@ -333,16 +331,6 @@ def _period_labels(keys, freq: str) -> list[str]:
     return [f"{1970 + k // 4}-Q{k % 4 + 1}" for k in keys.tolist()]
 
 
-def _as_by(by) -> list[str]:
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    if isinstance(by, Sequence):
-        return list(by)
-    raise TypeError(f"by must be a column name, a list of names or None, got {type(by).__name__}")
-
-
 @dataclass
 class _Groups:
     codes: np.ndarray        # group number per ticket, 0..n-1
@@ -364,7 +352,7 @@ def _dense_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _groups(tickets: pd.DataFrame, by, freq: str, opened: np.ndarray | None = None) -> _Groups:
     """Group number per ticket for the ``by`` columns, via factorised codes (no groupby)."""
-    by = _as_by(by)
+    by = as_columns(by)
     _require(tickets, [c for c in by if c != "period"])
     if len(set(by)) != len(by):
         raise ValueError(f"by has repeated column names: {by}")
@@ -825,7 +813,7 @@ def complaint_rate(tickets: pd.DataFrame, subscribers: pd.DataFrame, *,
     --------
     >>> complaint_rate(tickets, subscribers, by=["branch", "period"])   # doctest: +SKIP
     """
-    by_list = _as_by(by)
+    by_list = as_columns(by)
     _require(tickets, ["opened_at"])
     _require(subscribers, ["branch", "period", "subscribers"], "subscribers")
     other = [c for c in by_list if c not in ("branch", "period")]
@@ -884,7 +872,7 @@ def _customer_counts(tickets: pd.DataFrame, by, freq: str, at_least: int):
     the table the pair counting has to hash.
     """
     _require(tickets, ["customer_id", "opened_at"])
-    by_list = _as_by(by)
+    by_list = as_columns(by)
     if "period" in by_list:
         raise ValueError("by must not include 'period': repeat complaints are always per period")
     groups = _groups(tickets, [*by_list, "period"], freq, _opened(tickets))
@@ -1120,8 +1108,7 @@ def top_repeaters(tickets: pd.DataFrame, *, period: str | None, n: int = 10) -> 
     --------
     >>> top_repeaters(tickets, period="2010-07", n=5)   # doctest: +SKIP
     """
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
+    check_how_many(n, "n")
     _require(tickets, ["customer_id", "opened_at"])
     if period is None:
         period = latest_period(tickets) or "1970-01"  # no tickets: an empty table below
@@ -1193,8 +1180,7 @@ def overdue_tickets(tickets: pd.DataFrame, limits, *, n: int = 10) -> pd.DataFra
     --------
     >>> overdue_tickets(tickets, limits, n=5)   # doctest: +SKIP
     """
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
+    check_how_many(n, "n")
     conf = _limits(limits)
     _require(tickets, ["opened_at"])
     statuses = _evaluate_steps(tickets, conf["steps"])
@@ -1699,11 +1685,6 @@ def check_categories(tickets: pd.DataFrame, categories) -> CategoryCheck:
 
 
 # =========================================================================== sentences
-def _check_lang(lang) -> None:
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
-
-
 def sla_sentence(table: pd.DataFrame, *, lang: str = "zh") -> str:
     """Plain-language reading of an ungrouped :func:`sla` table.
 
@@ -1715,7 +1696,7 @@ def sla_sentence(table: pd.DataFrame, *, lang: str = "zh") -> str:
     >>> sla_sentence(sla(tickets, limits), lang="en")   # doctest: +SKIP
     'Weakest step: City department replies, 93.1% on time within 20.0 h ...'
     """
-    _check_lang(lang)
+    check_lang(lang)
     rated = table.dropna(subset=["on_time_rate"])
     if rated.empty:
         return report.tr("本期没有可计算时限的工单。", "No ticket reached any workflow step.", lang)
@@ -1749,7 +1730,7 @@ def repeat_sentence(table: pd.DataFrame, *, baseline: str, lang: str = "zh") -> 
     >>> repeat_sentence(repeat_complaints(tickets), baseline="2010-07", lang="en")  # doctest: +SKIP
     'Complaints from customers with 5+ a month: 3,428 in 2010-07, 176 in 2010-12 (-94.9%); ...'
     """
-    _check_lang(lang)
+    check_lang(lang)
     if table.empty:
         return report.tr("没有投诉工单。", "No complaint tickets.", lang)
     last = table["period"].max()
@@ -1788,7 +1769,7 @@ def fcr_sentence(table: pd.DataFrame, *, margin: float = 0.05, lang: str = "zh")
     --------
     >>> fcr_sentence(campaign_actuals(tickets, limits, branch="潮安"), lang="en")  # doctest: +SKIP
     """
-    _check_lang(lang)
+    check_lang(lang)
     rows = table.dropna(subset=["fcr", "provincial_fcr"])
     if rows.empty:
         return report.tr("没有可计算一次性解决率的自处理工单。",
@@ -1835,7 +1816,7 @@ def status_sentence(row: Mapping, *, lang: str = "zh") -> str:
     ...     "goal": 342.8, "final_goal": 342.8, "status": "met"}, lang="en")
     'Repeat, 2010-10: 300 against a goal of at most 343 (3,428 in the baseline month): met.'
     """
-    _check_lang(lang)
+    check_lang(lang)
     status = row["status"]
     if status not in _STATUS_WORDS:
         raise ValueError(f"status must be one of {list(_STATUS_WORDS)}, got {status!r}")
@@ -1901,7 +1882,7 @@ def campaign_sentence(result: CampaignResult, *, lang: str = "zh") -> str:
     >>> campaign_sentence(result, lang="en")   # doctest: +SKIP
     'In 2010-12, 2 of 6 campaign targets are met, 1 on track and 3 off track.'
     """
-    _check_lang(lang)
+    check_lang(lang)
     latest = result.latest()
     if latest.empty:
         return report.tr("没有基线之后的月份数据，无法跟踪活动目标。",
@@ -1936,7 +1917,7 @@ def root_cause_pointer(table: pd.DataFrame, *, n: int = 3, lang: str = "zh") -> 
     >>> root_cause_pointer(table, n=1, lang="en").split(";")[0]
     'The top 1 sub-item (计费账单) makes 60.0% of the complaints'
     """
-    _check_lang(lang)
+    check_lang(lang)
     if table.empty or table["count"].sum() == 0:
         return report.tr("本分公司没有投诉工单可供排序。", "This branch has no complaint tickets to rank.", lang)
     top = table.head(n)
@@ -2015,7 +1996,7 @@ def headline(actual: pd.DataFrame, result: CampaignResult, *, branch: str, lang:
         their campaign status), targets met; and :func:`campaign_sentence`. A branch
         without tickets gets one card and a sentence saying so.
     """
-    _check_lang(lang)
+    check_lang(lang)
     if actual.empty:
         return report.headline(
             [{"label": report.tr("工单数", "Tickets", lang), "value": "0", "detail": branch}],
@@ -2056,7 +2037,7 @@ def show_sla(table: pd.DataFrame, *, lang: str = "zh", caption: str | None = Non
 
     Durations are shown in minutes or hours; on-time rates below 100% in red.
     """
-    _check_lang(lang)
+    check_lang(lang)
     group = [c for c in table.columns if c not in (
         "step", "step_zh", "step_en", "limit_minutes", "tickets", "on_time", "late", "open",
         "invalid", "on_time_rate", "median_minutes", "p90_minutes")]
@@ -2075,7 +2056,7 @@ def show_sla(table: pd.DataFrame, *, lang: str = "zh", caption: str | None = Non
 
 def show_campaign(result: CampaignResult, *, lang: str = "zh", caption: str | None = None):
     """Formatted status of each target in its latest month, via :func:`cxeval.report.table`."""
-    _check_lang(lang)
+    check_lang(lang)
     latest = result.latest()
     words = {s: report.tr(zh, en, lang) for s, (zh, en) in _STATUS_WORDS.items()}
 
@@ -2109,7 +2090,7 @@ def show_top_repeaters(table: pd.DataFrame, *, period: str | None = None, lang: 
     ``labels`` maps sub-item names to display names
     (:func:`cxeval.pareto.category_labels`).
     """
-    _check_lang(lang)
+    check_lang(lang)
     caption = (report.tr(f"{period} 投诉次数最多的客户", f"Most frequent complainers, {period}", lang)
                if period else report.tr("没有投诉工单", "No complaint tickets", lang))
     shown = table.assign(top_category=_relabel(table["top_category"], labels),
@@ -2125,7 +2106,7 @@ def show_overdue(table: pd.DataFrame, *, lang: str = "zh", caption: str | None =
 
     ``labels`` maps sub-item names to display names (:func:`cxeval.pareto.category_labels`).
     """
-    _check_lang(lang)
+    check_lang(lang)
     shown = table.assign(category=_relabel(table["category"], labels),
                          step=table["step_zh"] if lang == "zh" else table["step_en"],
                          minutes=[report.fmt_duration(m, lang) for m in table["minutes"]],
@@ -2138,7 +2119,7 @@ def show_overdue(table: pd.DataFrame, *, lang: str = "zh", caption: str | None =
 
 def show_monthly(actual: pd.DataFrame, *, lang: str = "zh", caption: str | None = None):
     """Formatted month-by-month table of :func:`campaign_actuals`."""
-    _check_lang(lang)
+    check_lang(lang)
     rates = ("fcr", "provincial_fcr", "escalated_on_time_rate", "self_handled_on_time_rate",
              "pass_rate", "overdue_rate")
     formats = {"tickets": "int", "per_10k": "num", **{c: "pct" for c in rates},

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cxeval import baseline, report
+from cxeval.checks import IN_FUNCTION, check_frame, require_columns
 
 __all__ = ["ALL", "Explorer", "branch_options", "hall_options", "segment_options",
            "period_options", "select", "view"]
@@ -24,14 +25,8 @@ ALL = "__all__"
 
 
 def _check(survey, func: str) -> None:
-    from cxeval.errors import DataError
-
-    if not isinstance(survey, pd.DataFrame):
-        raise TypeError(f"{func}: survey must be a pandas DataFrame, got {type(survey).__name__}")
-    missing = [c for c in ("period", "branch") if c not in survey.columns]
-    if missing:
-        raise DataError(f"{func}: column(s) {', '.join(map(repr, missing))} not found; the "
-                        f"data has columns {', '.join(map(repr, map(str, survey.columns)))}")
+    check_frame(survey, f"{func}: survey")
+    require_columns(survey, ("period", "branch"), func, message=IN_FUNCTION)
 
 
 def branch_options(survey) -> list[str]:

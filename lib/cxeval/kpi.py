@@ -96,6 +96,7 @@ import numpy as np
 import pandas as pd
 
 from cxeval import report
+from cxeval.checks import check_frame, check_how_many, check_lang, require_columns
 from cxeval.errors import ConfigError, DataError
 
 __all__ = [
@@ -196,8 +197,7 @@ class _Text:
     """Number formatting and the few words an explanation uses, in one language."""
 
     def __init__(self, lang: str = "en", percent: bool = False):
-        if lang not in ("zh", "en"):
-            raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+        check_lang(lang)
         self.lang = lang
         self.percent = percent
 
@@ -1165,8 +1165,7 @@ class Scorecard:
             is text (``"10"``, or ``"2005: 4; 2006: 2"`` when it varies by period), and
             so are the parameters and period weights.
         """
-        if lang not in ("zh", "en"):
-            raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+        check_lang(lang)
         rows = []
         for it in self.items:
             params = "; ".join(f"{k}={_param_text(v)}" for k, v in it.params.items())
@@ -1208,8 +1207,7 @@ class Scorecard:
     def column_labels(self, lang: str = "zh") -> dict:
         """Reader-facing headers for the columns of :meth:`score`, :meth:`totals` and the
         per-unit views, group columns under their group labels, in ``lang``."""
-        if lang not in ("zh", "en"):
-            raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+        check_lang(lang)
         zh = lang == "zh"
         labels = {key: (z if zh else e) for key, (z, e) in _COLUMN_LABELS.items()}
         labels.update({g.id: g.label_zh if zh else g.label_en for g in self.groups})
@@ -1233,8 +1231,7 @@ class Scorecard:
         >>> card.table_formats("en")["points"](2.87)  # doctest: +SKIP
         '2.9'
         """
-        if lang not in ("zh", "en"):
-            raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+        check_lang(lang)
         points = dict.fromkeys(["points", "points_shown", "points_lost", "points_if", "gain",
                                 "total_if", *self.point_columns], self.fmt)
         return {**points, "value": _figure, "max_points": _figure, "lost_rate": "pct",
@@ -1728,8 +1725,7 @@ class Scorecard:
             the columns of :meth:`item_summary` plus ``share_of_lost``. Items with a
             missing value are left out (what they lost is unknown).
         """
-        if not isinstance(n, int) or n < 1:
-            raise ValueError(f"n must be a positive whole number, got {n!r}")
+        check_how_many(n, "n")
         items = self.item_summary(scored, unit=unit, period=period)
         items = items[(items["missing"] == 0) & (items["points_lost"] > 1e-9)]
         lost_total = float(items["points_lost"].sum())
@@ -1952,13 +1948,9 @@ def _check_scores(scores) -> pd.DataFrame:
     if scores is None:  # no scores file (data.load_input(..., required=False)): nothing to score
         return pd.DataFrame({"unit": pd.Series(dtype=object), "period": pd.Series(dtype=object),
                              "item": pd.Series(dtype=object), "value": pd.Series(dtype=float)})
-    if not isinstance(scores, pd.DataFrame):
-        raise TypeError(f"scores must be a DataFrame (unit, period, item, value), "
-                        f"got {type(scores).__name__}")
-    missing = [c for c in _SCORES_COLUMNS if c not in scores.columns]
-    if missing:
-        raise DataError(f"scores lack column(s) {_fmt_list(missing)}; columns are: "
-                        f"{_fmt_list(scores.columns)}")
+    check_frame(scores, "scores", kind="a DataFrame (unit, period, item, value)")
+    require_columns(scores, _SCORES_COLUMNS, "scores",
+                    message="{where} lack column(s) {missing}; columns are: {present}")
     df = scores[_SCORES_COLUMNS].copy()
     values = pd.to_numeric(df["value"], errors="coerce")
     bad = df["value"].notna() & values.isna()
@@ -1982,12 +1974,10 @@ def _period_label(p):
 
 
 def _check_scored(scored) -> pd.DataFrame:
-    if not isinstance(scored, pd.DataFrame):
-        raise TypeError(f"scored must be the DataFrame Scorecard.score returns, got {type(scored).__name__}")
-    missing = [c for c in _SCORED_COLUMNS if c not in scored.columns]
-    if missing:
-        raise DataError(f"scored must be a Scorecard.score result; missing column(s) "
-                        f"{_fmt_list(missing)}; columns are: {_fmt_list(scored.columns)}")
+    check_frame(scored, "scored", kind="the DataFrame Scorecard.score returns")
+    require_columns(scored, _SCORED_COLUMNS, "scored",
+                    message="{where} must be a Scorecard.score result; missing column(s) {missing}; "
+                            "columns are: {present}")
     return scored
 
 
@@ -2036,11 +2026,6 @@ def score_file(config_path, input_path) -> pd.DataFrame:
 # --------------------------------------------------------------------------- report text
 # The sentences and cards of notebook 04, built from the numbers so that each one is
 # unit-tested in both languages (the notebook only calls, displays and narrates).
-def _check_lang(lang) -> None:
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
-
-
 def _names(names, lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(str(n) for n in names)
 
@@ -2087,7 +2072,7 @@ def describe_card(card: Scorecard, *, period: str | None = None, lang: str = "zh
     >>> describe_card(card, lang="en")
     'Scorecard: t, 10 points.'
     """
-    _check_lang(lang)
+    check_lang(lang)
     total = _num(card.total_points)
     if lang == "zh":
         text = f"考核方案：{card.name}，满分 {total} 分" + (f"（{period} 年度）" if period else "") + "。"
@@ -2125,7 +2110,7 @@ def headline_cards(card: Scorecard, summary: Mapping, *, lang: str = "zh") -> li
     ValueError
         ``summary`` is of a unit without scores (show :func:`no_data_note` instead).
     """
-    _check_lang(lang)
+    check_lang(lang)
     if not summary.get("has_data"):
         raise ValueError(f"summary of unit {summary.get('unit')!r} has no scores: "
                          "show no_data_note(...) instead of headline cards")
@@ -2173,7 +2158,7 @@ def headline_sentence(card: Scorecard, summary: Mapping, *, branch: str, lang: s
     ValueError
         ``summary`` is of a unit without scores.
     """
-    _check_lang(lang)
+    check_lang(lang)
     if not summary.get("has_data"):
         raise ValueError(f"summary of unit {summary.get('unit')!r} has no scores: "
                          "show no_data_note(...) instead")
@@ -2247,7 +2232,7 @@ def describe_rank(card: Scorecard, summary: Mapping, *, branch: str, lang: str =
         displayed totals), ``"…排名第一。"`` for the best; :func:`not_applicable_note`
         for a unit without scores or without a total.
     """
-    _check_lang(lang)
+    check_lang(lang)
     if not summary.get("has_data") or summary["rank"] is None:
         return not_applicable_note(lang)
     rank, n_units = summary["rank"], summary["n_units"]
@@ -2278,7 +2263,7 @@ def describe_trend(trend: pd.DataFrame, *, lang: str = "zh") -> str:
         scored period by period (or the unit has no scores; the notebook shows
         :func:`not_applicable_note` then).
     """
-    _check_lang(lang)
+    check_lang(lang)
     if trend.empty:
         return report.tr("这个考核方案没有分季度计分的项目。",
                          "This scorecard has no item scored quarter by quarter.", lang)
@@ -2322,7 +2307,7 @@ def describe_short_boards(card: Scorecard, boards: pd.DataFrame, *, lang: str = 
         ``"最大短板是「第三方满意度测评」：失 2.3 分，占全部失分的 49.7%。"``; with no item
         that lost points, a sentence saying there is no short board.
     """
-    _check_lang(lang)
+    check_lang(lang)
     if boards.empty:
         return report.tr("没有失分的项目：没有短板。", "No item lost points: there is no short board.", lang)
     top = boards.iloc[0]
@@ -2349,7 +2334,7 @@ def describe_what_if(card: Scorecard, what_if: pd.DataFrame, *, lang: str = "zh"
         (or "排名不变" when it would not move); a sentence saying every item is at its
         target when nothing can be gained, or that there is no item to try.
     """
-    _check_lang(lang)
+    check_lang(lang)
     if what_if.empty:
         return report.tr("没有可以试算的项目。", "There is no item to try.", lang)
     top = what_if.iloc[0]
@@ -2392,7 +2377,7 @@ def no_data_note(units: Sequence[str], *, branch: str, source: str = "kpi_scores
     >>> no_data_note([], branch="潮安", lang="en")
     'No scorecard data for this branch: the kpi_scores file is missing or empty. The sections below do not apply.'
     """
-    _check_lang(lang)
+    check_lang(lang)
     units = [str(u) for u in units]
     if lang == "zh":
         detail = (f"{source} 中没有这个单位（有数据的单位：{_names(units, lang)}）" if units

@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from cxeval.checks import (NOT_A_RESULT, check_column_names, check_conf, check_frame, check_lang,
+                           check_share, require_columns)
 from cxeval.errors import DataError
 
 __all__ = [
@@ -37,32 +39,6 @@ _EPS = 1e-12
 
 
 # --------------------------------------------------------------------------- validation
-def _check_frame(df, name: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-
-
-def _check_column(df: pd.DataFrame, column, param: str, frame: str = "df") -> None:
-    if not isinstance(column, str):
-        raise TypeError(f"{param} must be a column name (str), got {column!r}")
-    if column not in df.columns:
-        raise DataError(
-            f"{param}={column!r} is not a column of {frame}; columns are: "
-            + ", ".join(map(str, df.columns))
-        )
-
-
-def _check_share(value, param: str, *, example: str = "0.8 for 80%") -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{param} must be a number between 0 and 1, got {value!r}")
-    value = float(value)
-    if not 0 < value <= 1:
-        raise ValueError(
-            f"{param} must be a share greater than 0 and at most 1 (e.g. {example}), got {value!r}"
-        )
-    return value
-
-
 def _check_labels(labels) -> None:
     if labels is not None and not isinstance(labels, Mapping):
         raise TypeError(f"labels must be a mapping of category value to label, got {type(labels).__name__}")
@@ -75,10 +51,10 @@ def _counts(df: pd.DataFrame, category: str, count: str | None, *, frame: str = 
     Returns a Series indexed by the category label (as str, renamed through ``names``),
     in no particular order.
     """
-    _check_frame(df, frame)
-    _check_column(df, category, "category", frame)
+    check_frame(df, frame)
+    check_column_names(df, {"category": category}, frame)
     if count is not None:
-        _check_column(df, count, "count", frame)
+        check_column_names(df, {"count": count}, frame)
     labels = df[category]
     missing = labels.isna()
     if missing.any():
@@ -274,10 +250,10 @@ def pareto_table(df: pd.DataFrame, category: str, *, count: str | None = None,
     3      part num.    91.000000      False
     4  schedule date   100.000000      False
     """
-    _check_frame(df, "df")
-    threshold = _check_share(threshold, "threshold")
+    check_frame(df, "df")
+    threshold = check_share(threshold, "threshold")
     if other_after is not None:
-        other_after = _check_share(other_after, "other_after", example="0.95 for 95%")
+        other_after = check_share(other_after, "other_after", example="0.95 for 95%")
         if other_after < threshold:
             raise ValueError(
                 f"other_after must be at least threshold ({threshold}) so that no vital "
@@ -294,7 +270,7 @@ def pareto_table(df: pd.DataFrame, category: str, *, count: str | None = None,
 
     by_cols = [by] if isinstance(by, str) else list(by)
     for col in by_cols:
-        _check_column(df, col, "by")
+        check_column_names(df, {"by": col})
     if category in by_cols:
         raise ValueError(f"by must differ from category ({category!r}), got {by!r}")
     _counts(df, category, count)  # validate the whole frame once, with whole-frame row numbers
@@ -346,11 +322,8 @@ def vital_few_summary(table: pd.DataFrame) -> dict:
     >>> vital_few_summary(t)["categories"]
     ['a']
     """
-    _check_frame(table, "table")
-    missing = [c for c in PARETO_COLUMNS if c not in table.columns]
-    if missing:
-        raise DataError("table must be a pareto_table result; missing columns: "
-                        + ", ".join(missing) + "; columns are: " + ", ".join(map(str, table.columns)))
+    check_frame(table, "table")
+    require_columns(table, PARETO_COLUMNS, "table", message=NOT_A_RESULT, what="pareto_table")
     vital = table.loc[table["vital_few"]]
     total = table["count"].sum()
     return {
@@ -416,13 +389,13 @@ def select_tickets(tickets: pd.DataFrame, *, branch: str | None = None,
     >>> len(select_tickets(t, branch="潮安", period="2010-07"))
     1
     """
-    _check_frame(tickets, "tickets")
+    check_frame(tickets, "tickets")
     keep = pd.Series(True, index=tickets.index)
     if branch is not None:
-        _check_column(tickets, "branch", "branch", "tickets")
+        check_column_names(tickets, {"branch": "branch"}, "tickets")
         keep &= tickets["branch"] == branch
     if period:
-        _check_column(tickets, timestamp, "timestamp", "tickets")
+        check_column_names(tickets, {"timestamp": timestamp}, "tickets")
         start, end = _period_bounds(period)
         when = tickets[timestamp]
         if not pd.api.types.is_datetime64_any_dtype(when):
@@ -462,20 +435,15 @@ def category_labels(categories: pd.DataFrame, *, lang: str = "zh", kind: str = "
     >>> category_labels(cats, lang="zh", kind="network")
     {'product': '产品网络质量'}
     """
-    from cxeval import report
-
-    report.tr("", "", lang)  # validates lang
-    _check_frame(categories, "categories")
+    check_lang(lang)
+    check_frame(categories, "categories")
     if kind == "category":
         needed, key, value = ["zh", "en"], "zh", lang
     elif kind == "network":
         needed, key, value = ["network", f"network_{lang}"], "network", f"network_{lang}"
     else:
         raise ValueError(f"kind must be 'category' or 'network', got {kind!r}")
-    missing = [c for c in needed if c not in categories.columns]
-    if missing:
-        raise DataError("categories is missing column(s) " + ", ".join(missing) + "; columns are: "
-                        + ", ".join(map(str, categories.columns)))
+    require_columns(categories, needed, "categories")
     return {str(k): str(v) for k, v in zip(categories[key], categories[value])}
 
 
@@ -621,8 +589,7 @@ def pareto_shift(before: pd.DataFrame, after: pd.DataFrame, category: str, *,
     from scipy.stats import chi2_contingency
     from statsmodels.stats.proportion import confint_proportions_2indep
 
-    if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0 < conf < 1:
-        raise ValueError(f"conf must be a confidence level between 0 and 1 (e.g. 0.95), got {conf!r}")
+    check_conf(conf)
     _check_labels(labels)
     counts_before = _counts(before, category, count, frame="before", names=labels)
     counts_after = _counts(after, category, count, frame="after", names=labels)
@@ -714,7 +681,7 @@ def describe_pareto(table: pd.DataFrame, *, lang: str = "zh", item: str | None =
     """
     from cxeval import report
 
-    report.tr("", "", lang)  # validates lang
+    check_lang(lang)
     item = item or report.tr("类别", "categories", lang)
     unit = unit or report.tr("件", "cases", lang)
     vital = vital_few_summary(table)
@@ -823,7 +790,7 @@ def headline(by_item: pd.DataFrame, shift: ParetoShift, *, branch: str, before: 
     """
     from cxeval import report
 
-    report.tr("", "", lang)
+    check_lang(lang)
     vital = vital_few_summary(by_item)
     n_before, n_after = shift.n_before, shift.n_after
     change = (n_after - n_before) / n_before if n_before else math.nan
@@ -882,7 +849,7 @@ def index_entry(by_item: pd.DataFrame, shift: ParetoShift, *, alpha: float = 0.0
     """
     from cxeval import report
 
-    _check_share(alpha, "alpha", example="0.05 for 5%")
+    check_share(alpha, "alpha", example="0.05 for 5%")
     vital = vital_few_summary(by_item)
     if not vital["n_vital"]:
         return {"headline": "无投诉工单", "headline_en": "no complaint tickets", "status": "none"}

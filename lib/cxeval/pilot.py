@@ -45,6 +45,7 @@ import pandas as pd
 from scipy import stats
 
 from cxeval import schemas
+from cxeval.checks import check_column_names, check_conf, check_count, check_frame, check_proportion
 from cxeval.errors import DataError
 
 __all__ = [
@@ -70,59 +71,6 @@ MIN_EXPECTED = 5
 
 
 # --------------------------------------------------------------------------- validation
-def _check_conf(conf) -> float:
-    if isinstance(conf, bool) or not isinstance(conf, (int, float, np.integer, np.floating)):
-        raise TypeError(f"conf must be a number between 0 and 1 (e.g. 0.95), got {conf!r}")
-    conf = float(conf)
-    if not 0 < conf < 1:
-        raise ValueError(f"conf must be between 0 and 1 (e.g. 0.95 for 95%), got {conf!r}")
-    return conf
-
-
-def _check_prob(value, param: str, *, open_interval: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{param} must be a proportion between 0 and 1, got {value!r}")
-    value = float(value)
-    ok = (0 < value < 1) if open_interval else (0 <= value <= 1)
-    if not ok or math.isnan(value):
-        bounds = "strictly between 0 and 1" if open_interval else "between 0 and 1"
-        raise ValueError(f"{param} must be a proportion {bounds} (e.g. 0.95 for 95%), got {value!r}")
-    return value
-
-
-def _check_count(value, param: str, *, positive: bool = False, answers: bool = True) -> int:
-    """A whole number; ``answers``: it counts survey answers (the message then gives the
-    library's count rule, :mod:`cxeval.schemas` "Counts")."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{param} must be a whole number, got {value!r}")
-    if math.isnan(float(value)) or schemas.not_whole([value])[0]:
-        raise ValueError(f"{param} must be a whole number, got {value!r}"
-                         + (f"; {schemas.WEIGHTED_COUNTS}" if answers else ""))
-    value = int(round(float(value)))
-    if positive and value <= 0:
-        raise ValueError(f"{param} must be a positive count, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{param} must not be negative, got {value!r}")
-    return value
-
-
-def _check_frame(df, name: str = "df") -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-
-
-def _check_columns(df: pd.DataFrame, columns: Mapping[str, str], frame: str = "df") -> None:
-    """``columns`` maps parameter name -> column name; all must be in ``df``."""
-    for param, column in columns.items():
-        if not isinstance(column, str):
-            raise TypeError(f"{param} must be a column name (str), got {column!r}")
-        if column not in df.columns:
-            raise DataError(
-                f"{param}={column!r} is not a column of {frame}; columns are: "
-                + ", ".join(map(str, df.columns))
-            )
-
-
 def _rows(mask) -> list:
     """First few row labels where ``mask`` is true, for error messages."""
     mask = pd.Series(mask)
@@ -272,11 +220,11 @@ def compare_proportions(success_a, n_a, success_b, n_b, *, conf: float = 0.95) -
     """
     from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
-    conf = _check_conf(conf)
-    sa = _check_count(success_a, "success_a")
-    na = _check_count(n_a, "n_a", positive=True)
-    sb = _check_count(success_b, "success_b")
-    nb = _check_count(n_b, "n_b", positive=True)
+    conf = check_conf(conf)
+    sa = check_count(success_a, "success_a")
+    na = check_count(n_a, "n_a", positive=True)
+    sb = check_count(success_b, "success_b")
+    nb = check_count(n_b, "n_b", positive=True)
     if sa > na:
         raise ValueError(f"success_a ({sa}) is more than n_a ({na})")
     if sb > nb:
@@ -346,8 +294,8 @@ def before_after(df: pd.DataFrame, *, start, period: str = "period", end=None,
     >>> round(before_after(df, start="2008-08")["diff"], 3)
     0.05
     """
-    _check_frame(df)
-    _check_columns(df, {"period": period, "responses": responses, "satisfied": satisfied})
+    check_frame(df)
+    check_column_names(df, {"period": period, "responses": responses, "satisfied": satisfied})
     data = _clean_counts(df, responses, satisfied, "before_after")
     t, kind = _calendar(data[period], "before_after", period)
     example = data[period].iloc[0] if len(data) else start
@@ -719,9 +667,9 @@ def did(df: pd.DataFrame, *, unit: str, period: str, treated: str, post: str,
     >>> round(did(panel, unit="hall", period="period", treated="treated", post="post").effect, 3)
     0.05
     """
-    _check_frame(df)
-    conf = _check_conf(conf)
-    _check_columns(df, {"unit": unit, "period": period, "treated": treated, "post": post,
+    check_frame(df)
+    conf = check_conf(conf)
+    check_column_names(df, {"unit": unit, "period": period, "treated": treated, "post": post,
                         "responses": responses, "satisfied": satisfied})
     data = df.copy()
     data[treated] = _as_bool(data[treated], "treated")
@@ -995,7 +943,7 @@ def its(series: pd.Series, *, intervention, conf: float = 0.95,
 
     if not isinstance(series, pd.Series):
         raise TypeError(f"series must be a pandas Series indexed by period, got {type(series).__name__}")
-    conf = _check_conf(conf)
+    conf = check_conf(conf)
     labels = pd.Series(list(series.index), dtype=object)
     keys = schemas.period_keys(labels, where="its", column="series index")
     repeated = keys.duplicated(keep=False).to_numpy()
@@ -1025,7 +973,7 @@ def its(series: pd.Series, *, intervention, conf: float = 0.95,
                         f"{intervention!r} and 6 in all; got {n_pre} before and {n_post} from it")
     if maxlags is None:
         maxlags = _newey_west_lags(n)
-    maxlags = _check_count(maxlags, "maxlags", answers=False)
+    maxlags = check_count(maxlags, "maxlags", answers=False)
     # Calendar time: a month without a value keeps its place, so the slopes are per
     # period and the level change sits at the intervention whatever is missing.
     t = (ordinal - ordinal[0]).astype(float)
@@ -1222,9 +1170,9 @@ def rollout_effects(df: pd.DataFrame, *, unit: str, period: str, adoption: str,
     >>> res.by_wave["estimate"].round(3).tolist()
     [0.05, 0.05]
     """
-    _check_frame(df)
-    conf = _check_conf(conf)
-    _check_columns(df, {"unit": unit, "period": period, "adoption": adoption,
+    check_frame(df)
+    conf = check_conf(conf)
+    check_column_names(df, {"unit": unit, "period": period, "adoption": adoption,
                         "responses": responses, "satisfied": satisfied})
     data = df.copy()
     data[adoption] = data[adoption].astype(object).map(_missing_to_none)
@@ -1489,10 +1437,10 @@ def sustained(df: pd.DataFrame, *, target: float, start, end=None, period: str =
     """
     from statsmodels.stats.proportion import proportion_confint
 
-    _check_frame(df)
-    conf = _check_conf(conf)
-    target = _check_prob(target, "target")
-    _check_columns(df, {"period": period, "responses": responses, "satisfied": satisfied})
+    check_frame(df)
+    conf = check_conf(conf)
+    target = check_proportion(target, "target")
+    check_column_names(df, {"period": period, "responses": responses, "satisfied": satisfied})
     data = _clean_counts(df, responses, satisfied, "sustained")
     t, kind = _calendar(data[period], "sustained", period)
     example = data[period].iloc[0] if len(data) else start
@@ -1575,10 +1523,10 @@ def sample_size(p0: float, p1: float, *, power: float = 0.8, alpha: float = 0.05
     """
     from statsmodels.stats.proportion import proportion_effectsize
 
-    p0 = _check_prob(p0, "p0")
-    p1 = _check_prob(p1, "p1")
-    power = _check_prob(power, "power")
-    alpha = _check_prob(alpha, "alpha")
+    p0 = check_proportion(p0, "p0")
+    p1 = check_proportion(p1, "p1")
+    power = check_proportion(power, "power")
+    alpha = check_proportion(alpha, "alpha")
     if p0 == p1:
         raise ValueError(f"p0 and p1 must differ to size a survey for a change; both are {p0!r}")
     h = abs(proportion_effectsize(p1, p0))
@@ -1623,10 +1571,10 @@ def detectable_effect(n, p0: float, *, power: float = 0.8, alpha: float = 0.05,
     >>> round(detectable_effect(77, 0.50, power=0.9), 2)
     0.25
     """
-    n = _check_count(n, "n", positive=True)
-    p0 = _check_prob(p0, "p0")
-    power = _check_prob(power, "power")
-    alpha = _check_prob(alpha, "alpha")
+    n = check_count(n, "n", positive=True)
+    p0 = check_proportion(p0, "p0")
+    power = check_proportion(power, "power")
+    alpha = check_proportion(alpha, "alpha")
     if isinstance(ratio, bool) or not isinstance(ratio, (int, float, np.integer, np.floating)) \
             or not ratio > 0:
         raise ValueError(f"ratio must be a positive number (second group / first), got {ratio!r}")
@@ -1669,7 +1617,7 @@ def power_table(sizes: Mapping[str, tuple], *, p0: float, effect: float, power: 
     """
     from statsmodels.stats.proportion import proportion_effectsize
 
-    p0 = _check_prob(p0, "p0")
+    p0 = check_proportion(p0, "p0")
     if isinstance(effect, bool) or not isinstance(effect, (int, float, np.integer, np.floating)):
         raise TypeError(f"effect must be a number (e.g. 0.03 for +3 pp), got {effect!r}")
     if not 0 < p0 + effect < 1:
@@ -1678,8 +1626,8 @@ def power_table(sizes: Mapping[str, tuple], *, p0: float, effect: float, power: 
     required = sample_size(p0, p0 + effect, power=power, alpha=alpha)
     rows = []
     for label, (n1, n2) in sizes.items():
-        n1 = _check_count(n1, f"sizes[{label!r}][0]", positive=True)
-        n2 = _check_count(n2, f"sizes[{label!r}][1]", positive=True)
+        n1 = check_count(n1, f"sizes[{label!r}][0]", positive=True)
+        n2 = check_count(n2, f"sizes[{label!r}][1]", positive=True)
         achieved = _power_analysis().power(effect_size=h, nobs1=n1, alpha=alpha, ratio=n2 / n1,
                                            alternative="two-sided")
         rows.append({"comparison": label, "n1": n1, "n2": n2,
@@ -1716,8 +1664,8 @@ def group_trends(panel: pd.DataFrame, *, by: str = "group", period: str = "perio
     >>> group_trends(df)["rate"].tolist()
     [0.9375]
     """
-    _check_frame(panel, "panel")
-    _check_columns(panel, {"by": by, "period": period, "responses": responses,
+    check_frame(panel, "panel")
+    check_column_names(panel, {"by": by, "period": period, "responses": responses,
                            "satisfied": satisfied}, "panel")
     data = _clean_counts(panel, responses, satisfied, "group_trends")
     out = (data.groupby([by, period], sort=True, as_index=False)[[responses, satisfied]].sum()
@@ -1917,8 +1865,8 @@ def pilot_design(survey: pd.DataFrame, *, branch: str, pilot_hall: str, pilot_st
     >>> pilot_design(survey, branch="贵阳", pilot_hall="庵埠", pilot_start="2008-08").has_pilot
     False
     """
-    _check_frame(survey, "survey")
-    _check_columns(survey, {"period": "period", "branch": "branch", "responses": "responses",
+    check_frame(survey, "survey")
+    check_column_names(survey, {"period": "period", "branch": "branch", "responses": "responses",
                             "satisfied": "satisfied"}, "survey")
     rollout_start = rollout_start or None
     for param, value in (("pilot_start", pilot_start), ("rollout_start", rollout_start)):
@@ -2780,8 +2728,8 @@ def evaluate(design: PilotDesign, *, target: float = 0.95, conf: float = 0.95,
     >>> ev.has_pilot, ev.did is None
     (False, True)
     """
-    target = _check_prob(target, "target")
-    conf = _check_conf(conf)
+    target = check_proportion(target, "target")
+    conf = check_conf(conf)
     if not design.has_pilot:
         own = design.panel
         trends = (group_trends(own, by="hall") if not own.empty else

@@ -25,6 +25,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from cxeval.checks import check_lang
+
 __all__ = [
     "fmt_pct", "fmt_pp", "fmt_num", "fmt_int", "fmt_p", "fmt_duration", "tr",
     "mask_id", "mask_text", "neutralise_formula", "safe_table", "headline", "note",
@@ -96,8 +98,7 @@ def fmt_duration(minutes, lang: str = "zh", *, na: str = "–") -> str:
 
 def tr(zh: str, en: str, lang: str = "zh") -> str:
     """Pick the Chinese or English form of a label by ``lang`` ("zh" or "en")."""
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    check_lang(lang)
     return zh if lang == "zh" else en
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from cxeval.checks import check_frame, check_how_many, check_lang, check_share, require_columns
 from cxeval.errors import DataError
 
 __all__ = [
@@ -42,25 +43,13 @@ DONE_STATUSES = ("done", "completed", "complete", "closed", "finished", "完成"
                  "已关闭", "已落实", "结案", "已结案")
 
 
-def _check_frame(df, name: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-
-
-def _require(df: pd.DataFrame, columns: Iterable[str], frame: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(f"{frame} is missing column(s) {', '.join(missing)}; columns are: "
-                        + ", ".join(map(str, df.columns)))
-
-
 def _blank(series: pd.Series) -> pd.Series:
     return series.isna() | (series.astype(str).str.strip() == "")
 
 
 def _check_causes(causes) -> pd.DataFrame:
-    _check_frame(causes, "causes")
-    _require(causes, ("bone", "cause"), "causes")
+    check_frame(causes, "causes")
+    require_columns(causes, ("bone", "cause"), "causes")
     for col in ("bone", "cause"):
         empty = _blank(causes[col])
         if empty.any():
@@ -254,10 +243,9 @@ def fishbone(causes: pd.DataFrame, *, effect: str, ax=None, lang: str = "zh",
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch
 
-    from cxeval import report
     from cxeval.plots import PALETTE, plain_label
 
-    report.tr("", "", lang)  # validates lang
+    check_lang(lang)
     causes = _check_causes(causes)
     if not isinstance(effect, str) or not effect.strip():
         raise ValueError(f"effect must be a non-empty text (the problem in the fish's head), got {effect!r}")
@@ -480,16 +468,15 @@ def prioritise(causes: pd.DataFrame, evidence: pd.DataFrame | None = None, *,
     2     3     未细分客户   0.25       False
     """
     causes = _check_causes(causes)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
-        raise ValueError(f"threshold must be a share greater than 0 and at most 1 (e.g. 0.8), got {threshold!r}")
-    if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1):
-        raise ValueError(f"top must be a whole number >= 1 (how many key factors), got {top!r}")
+    check_share(threshold, "threshold", example="0.8")
+    if top is not None:
+        check_how_many(top, "top", hint=" (how many key factors)")
 
     table = _cause_level(causes)
     sources = ["votes"] if "votes" in table.columns else []
     if evidence is not None:
-        _check_frame(evidence, "evidence")
-        _require(evidence, ("cause",), "evidence")
+        check_frame(evidence, "evidence")
+        require_columns(evidence, ("cause",), "evidence")
         columns = [c for c in evidence.columns if c != "cause"]
         if not columns:
             raise DataError("evidence needs at least one numeric column beside 'cause'; columns are: "
@@ -609,10 +596,10 @@ def action_plan(key_factors: pd.DataFrame, actions: pd.DataFrame, *, as_of=None,
     0  引导员职责未落实      False     True
     1    服务意识不强       True    False
     """
-    _check_frame(key_factors, "key_factors")
-    _check_frame(actions, "actions")
-    _require(key_factors, ("cause",), "key_factors")
-    _require(actions, ("cause", "action", "owner", "due", "status"), "actions")
+    check_frame(key_factors, "key_factors")
+    check_frame(actions, "actions")
+    require_columns(key_factors, ("cause",), "key_factors")
+    require_columns(actions, ("cause", "action", "owner", "due", "status"), "actions")
     when = None
     if as_of is not None:
         try:
@@ -685,7 +672,7 @@ def describe_fishbone(causes: pd.DataFrame, *, lang: str = "zh", highlight: Iter
     """
     from cxeval import report
 
-    report.tr("", "", lang)
+    check_lang(lang)
     causes = _check_causes(causes)
     if isinstance(highlight, str):
         raise TypeError(f"highlight must be a list of causes, got the single text {highlight!r}")
@@ -716,9 +703,9 @@ def describe_priorities(priorities: pd.DataFrame, *, lang: str = "zh") -> str:
     """
     from cxeval import report
 
-    report.tr("", "", lang)
-    _check_frame(priorities, "priorities")
-    _require(priorities, ("cause", "score", "key_factor"), "priorities")
+    check_lang(lang)
+    check_frame(priorities, "priorities")
+    require_columns(priorities, ("cause", "score", "key_factor"), "priorities")
     key = priorities.loc[priorities["key_factor"].astype(bool).to_numpy()]
     share = report.fmt_pct(key["score"].sum())
     names = ("、" if lang == "zh" else ", ").join(_names(key, lang))
@@ -743,9 +730,9 @@ def describe_action_plan(plan: pd.DataFrame, *, lang: str = "zh", as_of=None) ->
     """
     from cxeval import report
 
-    report.tr("", "", lang)
-    _check_frame(plan, "plan")
-    _require(plan, ("cause", "key_factor", "action", "no_action", "overdue"), "plan")
+    check_lang(lang)
+    check_frame(plan, "plan")
+    require_columns(plan, ("cause", "key_factor", "action", "no_action", "overdue"), "plan")
     sep = "、" if lang == "zh" else ", "
     key = plan.loc[plan["key_factor"].to_numpy()]
     n_factors = key["cause"].nunique()

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
+from cxeval.checks import IN_FUNCTION, check_frame, require_columns
+
 __all__: list[str] = ["plot_rates", "plot_rate_panels", "plot_control", "plot_funnel",
                       "plot_lead"]
 
@@ -30,17 +32,6 @@ def _new_ax(ax, figsize=None):
         return ax
     _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
-
-
-def _require(data, columns, func):
-    from cxeval.errors import DataError
-
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{func}: data must be a pandas DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise DataError(f"{func}: column(s) {', '.join(map(repr, missing))} not found; the data "
-                        f"has columns {', '.join(map(repr, map(str, data.columns)))}")
 
 
 def _period_ticks(ax, labels: list[str], lang: str, *, compact: bool = False) -> None:
@@ -123,7 +114,9 @@ def plot_rates(data, *, x="period", hue=None, target=None, ax=None, lang="zh", t
     from cxeval.plots import PALETTE, plain_label, target_line
 
     func = "plot_rates"
-    _require(data, [x, "rate", "ci_low", "ci_high"] + ([hue] if hue else []), func)
+    check_frame(data, f"{func}: data")
+    require_columns(data, [x, "rate", "ci_low", "ci_high"] + ([hue] if hue else []), func,
+                    message=IN_FUNCTION)
     ax = _new_ax(ax)
     if target is None:
         target = data.attrs.get("target")
@@ -199,7 +192,9 @@ def plot_rate_panels(data, *, facet="hall", x="period", target=None, col_wrap=3,
     """
     import matplotlib.pyplot as plt
 
-    _require(data, [facet, x, "rate", "ci_low", "ci_high"], "plot_rate_panels")
+    check_frame(data, "plot_rate_panels: data")
+    require_columns(data, [facet, x, "rate", "ci_low", "ci_high"], "plot_rate_panels",
+                    message=IN_FUNCTION)
     if target is None:
         target = data.attrs.get("target")
     names = list(dict.fromkeys(sorted(data[facet].astype(str))))
@@ -263,7 +258,9 @@ def plot_control(chart, *, target=None, ax=None, lang="zh", title=None):
     """
     from cxeval.plots import PALETTE, target_line
 
-    _require(chart, ["period", "rate", "center", "lcl", "ucl", "signal"], "plot_control")
+    check_frame(chart, "plot_control: data")
+    require_columns(chart, ["period", "rate", "center", "lcl", "ucl", "signal"], "plot_control",
+                    message=IN_FUNCTION)
     ax = _new_ax(ax)
     xs = np.arange(len(chart))
     phase = chart["phase"].astype(str).to_numpy() if "phase" in chart.columns else \
@@ -361,8 +358,9 @@ def plot_funnel(data, *, label=None, ax=None, lang="zh", title=None):
     from cxeval import baseline
     from cxeval.plots import PALETTE, plain_label
 
-    _require(data, ["responses", "rate", "center", "lower_95", "upper_95", "lower_998",
-                    "upper_998"], "plot_funnel")
+    check_frame(data, "plot_funnel: data")
+    require_columns(data, ["responses", "rate", "center", "lower_95", "upper_95", "lower_998",
+                    "upper_998"], "plot_funnel", message=IN_FUNCTION)
     ax = _new_ax(ax)
     if label is None:
         label = (data.attrs.get("by") or [data.columns[0]])[0]
@@ -450,7 +448,9 @@ def plot_lead(result, *, highlight=None, ax=None, lang="zh", title=None):
 
     table = getattr(result, "table", result)
     by = getattr(result, "by", table.columns[0])
-    _require(table, [by, "lead", "ci_low", "ci_high", "target", "meets_target"], "plot_lead")
+    check_frame(table, "plot_lead: data")
+    require_columns(table, [by, "lead", "ci_low", "ci_high", "target", "meets_target"], "plot_lead",
+                    message=IN_FUNCTION)
     ax = _new_ax(ax, figsize=(7.5, 0.42 * len(table) + 1.4))
     t = table.sort_values("lead", kind="stable").reset_index(drop=True)
     ys = np.arange(len(t))
