@@ -39,7 +39,7 @@ def _period_ticks(ax, labels: list[str], lang: str, *, compact: bool = False) ->
 
     ``compact`` (small panels): months as bare numbers, the year in the axis label.
     """
-    from cxeval.baseline import period_label
+    from cxeval.text.baseline import period_label
 
     years = sorted({str(p)[:4] for p in labels})
     monthly = all(len(str(p)) == 7 and str(p)[4] == "-" and str(p)[5] != "Q" for p in labels)
