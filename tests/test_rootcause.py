@@ -300,3 +300,13 @@ def test_fishbone_english_vote_counts_are_singular_for_one():
     ax = fishbone(causes, effect="effect", lang="en")
     texts = {t.get_text() for t in ax.texts}
     assert {"a (1 vote)", "b (2 votes)"} <= texts
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from cxeval.text import rootcause as rootcause_text
+
+    for module in (rootcause, rootcause_text):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -9,6 +9,9 @@ gets actions with an owner and a due date (DOMAIN.md section 1).
 - :func:`prioritise` ranks causes by votes and other evidence and marks key factors.
 - :func:`action_plan` puts the action register beside the key factors and flags key
   factors with no action and actions that are overdue.
+
+The sentences that read them are in :mod:`cxeval.text.rootcause`, their formatted tables
+in :mod:`cxeval.report.rootcause`.
 """
 
 from __future__ import annotations
@@ -19,14 +22,11 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from cxeval._moved import moved
 from cxeval.checks import check_frame, check_how_many, check_lang, check_share, require_columns
 from cxeval.errors import DataError
 
-__all__ = [
-    "BONE_NAMES", "DONE_STATUSES", "fishbone", "prioritise", "action_plan",
-    "describe_fishbone", "describe_priorities", "describe_action_plan", "show_priorities",
-    "show_action_plan",
-]
+__all__ = ["BONE_NAMES", "DONE_STATUSES", "fishbone", "prioritise", "action_plan"]
 
 #: English names of the usual bones (the 6M of Ishikawa plus the service bones of
 #: DOMAIN.md section 1), used by ``lang="en"``; other bone names are shown as given.
@@ -651,149 +651,9 @@ def action_plan(key_factors: pd.DataFrame, actions: pd.DataFrame, *, as_of=None,
                  "overdue"]]
 
 
-# --------------------------------------------------------------------------- sentences
-def _names(frame: pd.DataFrame, lang: str) -> pd.Series:
-    """Cause names to show: ``cause_en`` for English where the table has one."""
-    names = frame["cause"].astype(str)
-    if lang == "en" and "cause_en" in frame.columns:
-        names = frame["cause_en"].where(frame["cause_en"].notna(), names).astype(str)
-    return names
-
-
-def describe_fishbone(causes: pd.DataFrame, *, lang: str = "zh", highlight: Iterable[str] = ()) -> str:
-    """One sentence on a fishbone: how many causes under which bones, which highlighted.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> causes = pd.DataFrame({"bone": ["人员", "人员", "方法"], "cause": ["a", "b", "c"]})
-    >>> describe_fishbone(causes, lang="en", highlight=["a"])
-    '3 causes under 2 bones (People 2, Method 1); the 1 key factor is shown in orange.'
-    """
-    from cxeval import report
-
-    check_lang(lang)
-    causes = _check_causes(causes)
-    if isinstance(highlight, str):
-        raise TypeError(f"highlight must be a list of causes, got the single text {highlight!r}")
-    per_bone = causes.drop_duplicates(["bone", "cause"]).groupby("bone", sort=False).size()
-    names = [BONE_NAMES.get(str(b), str(b)) if lang == "en" else str(b) for b in per_bone.index]
-    parts = ("、" if lang == "zh" else ", ").join(f"{n} {k}" for n, k in zip(names, per_bone))
-    n_causes, n_bones = int(per_bone.sum()), len(per_bone)
-    n_key = len(set(map(str, highlight)) & set(causes["cause"].astype(str)))
-    text = report.tr(f"{n_bones} 类共 {n_causes} 个原因（{parts}）",
-                     f"{n_causes} causes under {n_bones} bones ({parts})", lang)
-    if n_key:
-        text += report.tr(f"；橙色标出 {n_key} 个要因。",
-                          f"; the {n_key} key factor{'s are' if n_key > 1 else ' is'} shown in orange.", lang)
-    else:
-        text += report.tr("。", ".", lang)
-    return text
-
-
-def describe_priorities(priorities: pd.DataFrame, *, lang: str = "zh") -> str:
-    """One sentence reading :func:`prioritise`: how many key factors, what share, which.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> causes = pd.DataFrame({"bone": ["人员", "方法"], "cause": ["a", "b"], "count": [3, 1]})
-    >>> describe_priorities(prioritise(causes, threshold=0.7), lang="en")
-    '1 of 2 causes are key factors, with 75.0% of the weighted evidence: a.'
-    """
-    from cxeval import report
-
-    check_lang(lang)
-    check_frame(priorities, "priorities")
-    require_columns(priorities, ("cause", "score", "key_factor"), "priorities")
-    key = priorities.loc[priorities["key_factor"].astype(bool).to_numpy()]
-    share = report.fmt_pct(key["score"].sum())
-    names = ("、" if lang == "zh" else ", ").join(_names(key, lang))
-    return report.tr(
-        f"{len(priorities)} 个原因中的 {len(key)} 个为要因，占加权证据的 {share}：{names}。",
-        f"{len(key)} of {len(priorities)} causes are key factors, with {share} of the weighted "
-        f"evidence: {names}.", lang)
-
-
-def describe_action_plan(plan: pd.DataFrame, *, lang: str = "zh", as_of=None) -> str:
-    """One or two sentences on an :func:`action_plan`: coverage and overdue actions.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> kf = pd.DataFrame({"rank": [1, 2], "cause": ["a", "b"]})
-    >>> acts = pd.DataFrame({"cause": ["a"], "action": ["x"], "owner": ["o"],
-    ...                      "due": ["2008-08-31"], "status": ["进行中"]})
-    >>> describe_action_plan(action_plan(kf, acts, as_of="2008-09-30"), lang="en",
-    ...                      as_of="2008-09-30")
-    '1 of 2 key factors have actions; no action yet for: b. 1 action overdue as of 2008-09-30: x.'
-    """
-    from cxeval import report
-
-    check_lang(lang)
-    check_frame(plan, "plan")
-    require_columns(plan, ("cause", "key_factor", "action", "no_action", "overdue"), "plan")
-    sep = "、" if lang == "zh" else ", "
-    key = plan.loc[plan["key_factor"].to_numpy()]
-    n_factors = key["cause"].nunique()
-    missing = _names(key, lang)[key["no_action"].to_numpy()].drop_duplicates().tolist()
-    covered = n_factors - len(missing)
-    parts = [report.tr(f"{n_factors} 个要因中 {covered} 个已有措施",
-                       f"{covered} of {n_factors} key factors have actions", lang)]
-    if missing:
-        parts[0] += report.tr(f"，尚无措施：{sep.join(missing)}。", f"; no action yet for: {sep.join(missing)}.",
-                              lang)
-    else:
-        parts[0] += report.tr("。", ".", lang)
-    overdue = plan.loc[plan["overdue"].fillna(False).to_numpy(dtype=bool), "action"].tolist()
-    if as_of is not None and not plan["overdue"].isna().all():
-        day = pd.Timestamp(as_of).strftime("%Y-%m-%d")
-        if overdue:
-            parts.append(report.tr(f"截至 {day} 有 {len(overdue)} 项措施逾期：{sep.join(map(str, overdue))}。",
-                                   f"{len(overdue)} action{'s' if len(overdue) > 1 else ''} overdue "
-                                   f"as of {day}: {sep.join(map(str, overdue))}.", lang))
-        else:
-            parts.append(report.tr(f"截至 {day} 没有逾期措施。", f"No action overdue as of {day}.", lang))
-    return "".join(parts) if lang == "zh" else " ".join(parts)
-
-
-# --------------------------------------------------------------------------- display
-def show_priorities(priorities: pd.DataFrame, *, lang: str = "zh", caption: str | None = None):
-    """Formatted :func:`prioritise` table (pandas Styler); key factors marked "✔"."""
-    from cxeval import report
-
-    shown = priorities.copy()
-    shown["cause"] = _names(shown, lang)
-    if lang == "en":
-        shown["bone"] = shown["bone"].map(lambda b: BONE_NAMES.get(str(b), str(b)))
-    shown = shown.drop(columns=["cause_en"], errors="ignore")
-    shown["key_factor"] = shown["key_factor"].map({True: "✔", False: ""})
-    labels = {"rank": report.tr("排名", "Rank", lang), "bone": report.tr("类别", "Bone", lang),
-              "cause": report.tr("原因", "Cause", lang), "votes": report.tr("票数", "Votes", lang),
-              "score": report.tr("得分", "Score", lang), "cum_score": report.tr("累计", "Cumulative", lang),
-              "key_factor": report.tr("要因", "Key factor", lang)}
-    return report.table(shown, formats={"votes": "int", "score": "pct", "cum_score": "pct"},
-                        labels=labels, caption=caption)
-
-
-def show_action_plan(plan: pd.DataFrame, *, lang: str = "zh", caption: str | None = None):
-    """Formatted :func:`action_plan` (pandas Styler): gaps and overdue actions in red."""
-    from cxeval import report
-
-    shown = plan.copy()
-    shown["cause"] = _names(shown, lang)
-    shown = shown.drop(columns=["cause_en"], errors="ignore")
-    yes, no = report.tr("是", "yes", lang), ""
-    shown["due"] = shown["due"].dt.strftime("%Y-%m-%d")
-    shown["no_action"] = shown["no_action"].map({True: report.tr("无措施", "none", lang), False: no})
-    shown["overdue"] = shown["overdue"].map(lambda v: "–" if pd.isna(v) else (yes if v else no))
-    shown["key_factor"] = shown["key_factor"].map({True: "✔", False: ""})
-    labels = {"rank": report.tr("排名", "Rank", lang), "cause": report.tr("原因", "Cause", lang),
-              "key_factor": report.tr("要因", "Key factor", lang),
-              "action": report.tr("措施", "Action", lang), "owner": report.tr("责任人", "Owner", lang),
-              "due": report.tr("完成时间", "Due", lang), "status": report.tr("状态", "Status", lang),
-              "no_action": report.tr("缺措施", "No action", lang),
-              "overdue": report.tr("逾期", "Overdue", lang)}
-    return report.table(shown, formats={"rank": lambda v: "" if pd.isna(v) else f"{int(v)}"},
-                        labels=labels, caption=caption,
-                        highlight={"no_action": bool, "overdue": lambda v: v == yes})
+# The sentences moved to cxeval.text.rootcause and the tables to cxeval.report.rootcause;
+# their names keep working here for one release.
+__getattr__ = moved(__name__, {
+    "cxeval.text.rootcause": ["describe_fishbone", "describe_priorities", "describe_action_plan"],
+    "cxeval.report.rootcause": ["show_priorities", "show_action_plan"],
+})
