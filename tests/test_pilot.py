@@ -883,8 +883,9 @@ def test_docstring_examples_run():
     import doctest
 
     from cxeval.plots import pilot as pilot_plots
+    from cxeval.text import pilot as pilot_text
 
-    for module in (pilot, pilot_plots):
+    for module in (pilot, pilot_text, pilot_plots):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__
 
