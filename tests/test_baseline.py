@@ -824,12 +824,13 @@ def test_recent_keeps_latest_periods():
 
 
 def test_docstring_examples_run():
+    from cxeval.baseline import assessment, brands, control, funnels, tables
     from cxeval.report import baseline as baseline_report
     from cxeval.text import baseline as baseline_text
 
-    for module in (baseline, baseline_text, baseline_report):
+    for module in (tables, control, funnels, brands, assessment, baseline_text, baseline_report):
         result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-        assert result.attempted > 5 and result.failed == 0, module.__name__
+        assert result.attempted > 0 and result.failed == 0, module.__name__
 
 
 def test_freeze_fixes_limits_on_the_baseline_and_flags_the_later_rise():

@@ -122,7 +122,7 @@ def view(survey, *, branch, hall=ALL, segment=ALL, periods=None, target=0.95,
     -------
     dict
         - ``data``: the selected rows;
-        - ``table``: :func:`cxeval.baseline.rates` per period (with the target);
+        - ``table``: :func:`cxeval.baseline.tables` per period (with the target);
         - ``chart``: the control chart (Laney p' when over-dispersed; a run chart without
           counts), None with fewer than two periods;
         - ``funnel``: funnel of the halls (or segments) in the selection, None when one unit;

@@ -82,7 +82,7 @@ def plot_rates(data, *, x="period", hue=None, target=None, ax=None, lang="zh", t
     Parameters
     ----------
     data : DataFrame
-        A :func:`cxeval.baseline.rates` table with ``x`` (and ``hue``) among its groups:
+        A :func:`cxeval.baseline.tables` table with ``x`` (and ``hue``) among its groups:
         ``rate``, ``ci_low``, ``ci_high``.
     x : str
         Column along the x axis (periods are labelled as months/quarters).
@@ -165,7 +165,7 @@ def plot_rate_panels(data, *, facet="hall", x="period", target=None, col_wrap=3,
     Parameters
     ----------
     data : DataFrame
-        A :func:`cxeval.baseline.rates` table grouped by ``facet`` and ``x``.
+        A :func:`cxeval.baseline.tables` table grouped by ``facet`` and ``x``.
     facet : str
         One panel per value of this column.
     x : str
@@ -333,7 +333,7 @@ def plot_funnel(data, *, label=None, ax=None, lang="zh", title=None):
     Parameters
     ----------
     data : DataFrame
-        A :func:`cxeval.baseline.funnel` table.
+        A :func:`cxeval.baseline.funnels` table.
     label : str, optional
         Column naming the units (default: the first grouping column of the funnel);
         units outside the 95% limits are labelled on the chart.
@@ -423,7 +423,7 @@ def plot_lead(result, *, highlight=None, ax=None, lang="zh", title=None):
     Parameters
     ----------
     result : LeadResult or DataFrame
-        :func:`cxeval.baseline.lead` result (or its ``.table``).
+        :func:`cxeval.baseline.brands` result (or its ``.table``).
     highlight : str, optional
         A branch to emphasise (the report's own branch).
     ax : matplotlib Axes, optional

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from cxeval import report
-from cxeval.baseline import _period_key, run_chart, signals
+from cxeval.baseline import run_chart, signals
+from cxeval.baseline.counts import _period_key
 from cxeval.checks import IN_FUNCTION, check_lang, require_columns
 
 __all__ = [
