@@ -15,6 +15,7 @@ import pytest
 
 from cxeval import rootcause, sample
 from cxeval.errors import DataError
+from cxeval.plots import rootcause as fishbone_plots
 from cxeval.rootcause import action_plan, fishbone, prioritise
 
 EFFECT = "服营厅综合服务能力有待提升"  # DOMAIN.md section 1
@@ -136,7 +137,7 @@ def test_fishbone_weights_and_highlight():
     assert widths[-1] == pytest.approx(3.5)
     assert widths[0] == pytest.approx(0.9 + 2.6 * 1 / 44)
     highlighted = [t.get_text().replace("\n", "") for t in ax.texts
-                   if to_hex(t.get_color()) == rootcause._HIGHLIGHT_TEXT]
+                   if to_hex(t.get_color()) == fishbone_plots._HIGHLIGHT_TEXT]
     assert len(highlighted) == 6
     assert sum(to_hex(line.get_color()) == PALETTE["highlight"] for line in ticks) == 6
 
@@ -158,9 +159,9 @@ def test_fishbone_validation():
 
 
 def test_balanced_wrap_breaks_at_the_comma():
-    assert rootcause._wrap("营业面积小，秩序难维持", 10).split("\n") == ["营业面积小，", "秩序难维持"]
-    assert rootcause._wrap("服营厅综合服务能力有待提升", 8).split("\n") == ["服营厅综合服务", "能力有待提升"]
-    assert rootcause._wrap("排班不合理", 10) == "排班不合理"
+    assert fishbone_plots._wrap("营业面积小，秩序难维持", 10).split("\n") == ["营业面积小，", "秩序难维持"]
+    assert fishbone_plots._wrap("服营厅综合服务能力有待提升", 8).split("\n") == ["服营厅综合服务", "能力有待提升"]
+    assert fishbone_plots._wrap("排班不合理", 10) == "排班不合理"
 
 
 # --------------------------------------------------------------------------- prioritise
@@ -300,3 +301,13 @@ def test_fishbone_english_vote_counts_are_singular_for_one():
     ax = fishbone(causes, effect="effect", lang="en")
     texts = {t.get_text() for t in ax.texts}
     assert {"a (1 vote)", "b (2 votes)"} <= texts
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from cxeval.text import rootcause as rootcause_text
+
+    for module in (rootcause, rootcause_text, fishbone_plots):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

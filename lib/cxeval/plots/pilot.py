@@ -10,10 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxeval.checks import check_frame, require_columns
 from cxeval.plots import no_data, plain_label
 
 __all__: list[str] = ["plot_pilot_trends", "plot_event_study", "plot_its", "plot_rollout",
                       "plot_methods"]
+
+_LACKS = "{where} lacks column(s) {missing}; columns are: {present}"
 
 # Known groups of cxeval.pilot.pilot_design, drawn in fixed colours so every report
 # reads the same way: the pilot stands out, the comparison recedes.
@@ -23,17 +26,6 @@ _GROUP_STYLE = {
     "branch": {"color": "good", "linewidth": 1.8, "marker": "^", "zorder": 3},
     "comparison": {"color": "secondary", "linewidth": 1.8, "marker": "D", "zorder": 2},
 }
-
-
-def _check_columns(df, required, what: str) -> None:
-    from cxeval.errors import DataError
-
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{what} must be a DataFrame, got {type(df).__name__}")
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise DataError(f"{what} lacks column(s) {', '.join(missing)}; columns are: "
-                        + ", ".join(map(str, df.columns)))
 
 
 def _new_axes(ax, figsize=(8.0, 4.2)):
@@ -135,7 +127,8 @@ def plot_pilot_trends(trends: pd.DataFrame, *, by: str = "group", target: float 
     from cxeval import report
     from cxeval.plots import PALETTE, target_line
 
-    _check_columns(trends, [by, "period", "rate"], "trends")
+    check_frame(trends, "trends", kind="a DataFrame")
+    require_columns(trends, [by, "period", "rate"], "trends", message=_LACKS)
     ax = _new_axes(ax, figsize=(8.0, 5.0))
     if title:
         ax.set_title(plain_label(title))
@@ -201,7 +194,9 @@ def plot_event_study(table: pd.DataFrame, *, lang: str = "zh", title: str | None
     from cxeval import report
     from cxeval.plots import PALETTE
 
-    _check_columns(table, ["event_time", "estimate", "ci_low", "ci_high", "reference"], "table")
+    check_frame(table, "table", kind="a DataFrame")
+    require_columns(table, ["event_time", "estimate", "ci_low", "ci_high", "reference"], "table",
+                    message=_LACKS)
     ax = _new_axes(ax)
     if title:
         ax.set_title(plain_label(title))
@@ -403,7 +398,9 @@ def plot_methods(table: pd.DataFrame, *, lang: str = "zh", title: str | None = N
     from cxeval import report
     from cxeval.plots import PALETTE, wrap_label
 
-    _check_columns(table, ["method", "estimate", "ci_low", "ci_high", "uses_comparison"], "table")
+    check_frame(table, "table", kind="a DataFrame")
+    require_columns(table, ["method", "estimate", "ci_low", "ci_high", "uses_comparison"], "table",
+                    message=_LACKS)
     ax = _new_axes(ax, figsize=(8.0, 0.7 * len(table) + 1.4))
     if title:
         ax.set_title(plain_label(title))

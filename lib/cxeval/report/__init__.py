@@ -5,6 +5,14 @@ that 0.95312 shows as ``95.3%`` and a difference of 0.031 as ``+3.1 pp`` in ever
 report. Notebooks call :func:`headline`, :func:`table` and :func:`note`; the batch
 reads the numbers a notebook stores with :func:`record`.
 
+Each analysis has its report glue in a submodule beside this one, as it has its plots
+in :mod:`cxeval.plots` and its sentences in :mod:`cxeval.text`: the headline cards, the
+key numbers recorded for the batch, the batch index's entry, the column labels and
+formats of its tables (:mod:`cxeval.report.baseline`, :mod:`~cxeval.report.pareto`,
+:mod:`~cxeval.report.rootcause`, :mod:`~cxeval.report.pilot`,
+:mod:`~cxeval.report.kpi`, :mod:`~cxeval.report.complaints`). This module imports none
+of them: it stays cheap to import, and the glue may use everything it offers.
+
 Personal data and spreadsheet formulas
 --------------------------------------
 One masking policy, :func:`mask_text`, covers every text that leaves cxeval: the HTML and
@@ -24,6 +32,8 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from cxeval.checks import check_lang
 
 __all__ = [
     "fmt_pct", "fmt_pp", "fmt_num", "fmt_int", "fmt_p", "fmt_duration", "tr",
@@ -96,8 +106,7 @@ def fmt_duration(minutes, lang: str = "zh", *, na: str = "–") -> str:
 
 def tr(zh: str, en: str, lang: str = "zh") -> str:
     """Pick the Chinese or English form of a label by ``lang`` ("zh" or "en")."""
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    check_lang(lang)
     return zh if lang == "zh" else en
 
 
