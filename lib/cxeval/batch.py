@@ -834,7 +834,8 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         workers: int | None = None, timeout: float | None = 600, only_failed: str | os.PathLike | None = None,
         config_dir: str | os.PathLike | None = None, notebooks_dir: str | os.PathLike | None = None,
         lang: str | None = None, progress: bool = True, formats: Sequence[str] = ("html",),
-        plan=None, parameters: dict | None = None) -> dict:
+        plan=None, parameters: dict | None = None, executor: str = "local",
+        scheduler: str | None = None) -> dict:
     """Execute every notebook for every branch and export the reports.
 
     Parameters
@@ -871,6 +872,14 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         Notebook parameters given on the command line (``-p NAME VALUE``), applied last;
         each name must be declared by a selected notebook, values are converted to the
         declared type.
+    executor : {"local", "dask"}
+        Where the jobs run: "local" (default), forked processes of this one, at most
+        ``workers`` at once; "dask", tasks on a dask.distributed cluster
+        (:mod:`cxeval.cluster`), as many at once as the cluster has worker threads. The
+        manifest records which (``executor``).
+    scheduler : str, optional
+        With ``executor="dask"``: the scheduler's address (``tcp://host:8786``); default a
+        cluster of ``workers`` local worker processes started for this run.
 
     Returns
     -------
@@ -884,7 +893,8 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
     ------
     BatchError
         Bad arguments (missing folders, unknown notebooks, unknown branches or parameter
-        names, no branches, bad language).
+        names, no branches, bad language, an unknown executor, no scheduler at
+        ``scheduler``).
     """
     from cxeval import plan as cxplan
 
@@ -905,6 +915,14 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         raise BatchError(f"workers must be a whole number of at least 1, got {workers!r}")
     if timeout is not None and timeout <= 0:
         raise BatchError(f"timeout must be positive seconds, got {timeout}")
+    if executor not in ("local", "dask"):
+        raise BatchError(f"executor must be 'local' or 'dask', got {executor!r}")
+    if scheduler is not None and executor != "dask":
+        raise BatchError("a scheduler is only used with the dask executor (--executor dask)")
+    if scheduler is not None:
+        from cxeval import cluster
+
+        cluster.check_scheduler(scheduler)
     # Importing these before forking lets every child skip the import.
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
@@ -959,6 +977,7 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
                  "plan": str(plan.path) if plan is not None and plan.path else None,
                  "command_parameters": dict(parameters or {}),
                  "started": _dt.datetime.now().isoformat(timespec="seconds")}
+    extra["executor"] = executor
     for job in todo:
         Path(job.directory).mkdir(parents=True, exist_ok=True)
     _write_manifest(run_dir, run_id, all_jobs, extra)
@@ -968,8 +987,15 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
     shutil.rmtree(handoff, ignore_errors=True)
     try:
         with _sigterm_as_interrupt():
-            _run_jobs(todo, workers=workers, timeout=timeout, progress=progress,
-                      on_done=lambda: _write_manifest(run_dir, run_id, all_jobs, extra), handoff=handoff)
+            if executor == "dask":
+                from cxeval import cluster
+
+                cluster.run_jobs(todo, scheduler=scheduler, workers=workers, timeout=timeout,
+                                 progress=progress,
+                                 on_done=lambda: _write_manifest(run_dir, run_id, all_jobs, extra))
+            else:
+                _run_jobs(todo, workers=workers, timeout=timeout, progress=progress,
+                          on_done=lambda: _write_manifest(run_dir, run_id, all_jobs, extra), handoff=handoff)
     except KeyboardInterrupt:
         extra["interrupted"] = _dt.datetime.now().isoformat(timespec="seconds")
         _write_manifest(run_dir, run_id, all_jobs, extra)
