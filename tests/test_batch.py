@@ -320,3 +320,64 @@ def test_report_pages_fetch_nothing_from_other_hosts(tmp_path):
                 if (tag.get("src") or tag.get("href") or "").startswith(("http:", "https:", "//"))]
     assert external == []
     assert "@media print" in page and "size: A4" in page
+
+
+def test_run_scope_notebook_runs_once_per_run_and_every_page_links_to_it(tmp_path):
+    from bs4 import BeautifulSoup as Soup
+
+    manifest = _run(tmp_path, ["潮安", "贵阳"], ["overview", "ok"])
+    run_dir = Path(manifest["run_dir"])
+    assert [(j["branch"], j["notebook"], j["scope"]) for j in manifest["jobs"]] == [
+        ("全部 All", "overview", "run"), ("潮安", "ok", "branch"), ("贵阳", "ok", "branch")]
+    overview = manifest["jobs"][0]
+    assert overview["status"] == "ok", overview["error"]
+    assert overview["parameters"]["branches"] == ["潮安", "贵阳"]
+    assert overview["results"]["branches"] == ["潮安", "贵阳"]
+    assert (run_dir / "_overview" / "overview.html").exists()
+    index = Soup((run_dir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    link = index.select_one("section.overview a")
+    assert link["href"] == "_overview/overview.html" and "2 个分公司" in index.select_one("section.overview").get_text()
+    # above the table, and not a row or a column of it; branches counted without it
+    assert str(index).index('class="overview"') < str(index).index("<table")
+    assert [td.get_text() for td in index.select("td.branch")] == ["潮安", "贵阳"]
+    assert "2 个分公司，3 项" in index.select_one(".meta").get_text()
+    # every branch report links back to the overview (and the index); the links resolve
+    page = Soup((run_dir / "潮安" / "ok.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = [a["href"] for a in page.select(".cx-meta a.cx-back")]
+    assert hrefs == ["../_overview/overview.html", "../index.html"]
+    assert all((run_dir / "潮安" / h).resolve().exists() for h in hrefs)
+
+
+def test_run_scope_notebook_not_applicable_leaves_no_dead_link(tmp_path):
+    from bs4 import BeautifulSoup as Soup
+
+    manifest = _run(tmp_path, ["潮安", "none"], ["overview", "ok"])
+    run_dir = Path(manifest["run_dir"])
+    overview = manifest["jobs"][0]
+    assert overview["status"] == "n/a" and overview["error"] == "没有任何数据。"
+    index = Soup((run_dir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    block = index.select_one("section.overview")
+    assert not block.select("a") and "没有任何数据。" in block.get_text()
+    # branch pages were planned with the link: it opens a page that says why
+    page = Soup((run_dir / "潮安" / "ok.html").read_text(encoding="utf-8"), "html.parser")
+    target = run_dir / "潮安" / page.select_one("a.cx-back")["href"]
+    assert "没有任何数据。" in target.resolve().read_text(encoding="utf-8")
+
+
+def test_failed_job_in_the_index_reads_in_the_run_language_and_in_full():
+    long_problem = "survey.csv row 14, column 满意数/satisfied: 412 is more than 样本量/responses 400" + "，另见说明" * 80
+    error = ("DataError: survey.csv is not valid survey data: 2 problems found\n  - " + long_problem
+             + "\n  - survey.csv row 15, column responses: -3 is negative; 联系 13812345678 (cell 4)")
+    text = batch.error_summary(error, lang="zh")
+    assert text.startswith("输入数据有误，报告未生成：survey.csv is not valid survey data: 2 problems found — ")
+    assert long_problem in text and text.endswith("另有 1 个问题，见报告")
+    assert "DataError" not in text and "(cell" not in text
+    en = batch.error_summary("ValueError: broken data for bad (cell 3)", lang="en")
+    assert en == "The report could not be made: broken data for bad"
+    masked = batch.error_summary("DataError: 客户 13812345678 的工单有误 (cell 2)")
+    assert "138****5678" in masked and "13812345678" not in masked
+    manifest = {"run_id": "x", "jobs": [{"branch": "安顺", "notebook": "01_baseline", "status": "failed",
+                                        "error": error, "html": "01_baseline.html", "results": {},
+                                        "parameters": {"results_path": "/r/安顺/01_baseline.json"}}]}
+    soup = BeautifulSoup(batch.render_index(manifest, lang="zh"), "html.parser")
+    assert soup.select_one(".err").get_text() == text

@@ -325,3 +325,35 @@ def test_campaign_calendar_moves_with_its_baseline():
     # 3,428 in July -> -90% by October (three months later, as 2010-07 -> 2010-10)
     assert r5.loc["2024-10", "goal"] == pytest.approx(3428 * 0.1)
     assert r5.loc["2024-10", "status"] == "met"
+
+
+def test_run_scope_notebook_takes_the_plans_own_parameters_once(tmp_path):
+    path = _write(tmp_path / "p.yaml", """
+parameters: {level: 3}
+groups:
+  - name: A
+    branches: [潮安]
+    notebooks: [ok]
+    parameters: {level: 5}
+""")
+    p = plan.load(path)
+    declared = _declared("overview", "ok", "na")
+    assert plan.notebook_scope(declared[TEST_NOTEBOOKS / "overview.ipynb"]) == "run"
+    assert plan.notebook_scope(declared[TEST_NOTEBOOKS / "na.ipynb"]) == "branch"
+    specs = plan.resolve(p, ["潮安", "贵阳"], list(declared), declared, {})
+    run = [s for s in specs if s.branch == plan.RUN_BRANCH]
+    assert len(run) == 1 and run[0].notebook.stem == "overview"
+    # the plan's parameters, not the group's: the overview covers every group
+    assert run[0].parameters == {"level": 3.0} and run[0].not_applicable is None
+    # a group's notebook list is about its branches; the overview is never a branch's job
+    assert {(s.branch, s.notebook.stem) for s in specs if s.branch != plan.RUN_BRANCH} == {
+        ("潮安", "ok"), ("潮安", "na"), ("贵阳", "ok"), ("贵阳", "na")}
+    # the plan's top-level notebook list can leave the overview out: n/a, with the reason
+    _write(path, "notebooks: [ok, na]\n")
+    specs = plan.resolve(plan.load(path), ["潮安"], list(declared), declared, {})
+    (run,) = [s for s in specs if s.branch == plan.RUN_BRANCH]
+    assert run.not_applicable and "notebooks" in run.not_applicable[1]
+    # the batch sets the run's branches: a plan or -p may not
+    _write(path, "parameters: {branches: [潮安]}\n")
+    with pytest.raises(ConfigError, match="set by the batch"):
+        plan.load(path)
