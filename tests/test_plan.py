@@ -175,7 +175,7 @@ groups:
 def test_sample_plan_checks_clean(capsys):
     assert cli.main(["plan", "--check", str(SAMPLE_PLAN)]) == 0
     out = capsys.readouterr().out
-    assert "OK · 12 branches, 46 reports planned, 14 not applicable" in out
+    assert "OK · 12 branches, 47 reports planned, 14 not applicable" in out
 
 
 # --------------------------------------------------------------------------- the batch
@@ -357,3 +357,29 @@ groups:
     _write(path, "parameters: {branches: [潮安]}\n")
     with pytest.raises(ConfigError, match="set by the batch"):
         plan.load(path)
+
+
+def test_a_plan_written_for_every_notebook_runs_a_selection(tmp_path, monkeypatch, capsys):
+    """`--plan P --notebooks ok`: the plan's parameters and notebook lists may name notebooks
+    that are not selected; they were refused as unknown before."""
+    monkeypatch.setattr(batch, "DEFAULT_NOTEBOOKS_DIR", TEST_NOTEBOOKS)
+    _data_naming(tmp_path, ["潮安", "贵阳"])
+    path = _write(tmp_path / "p.yaml", f"""
+data: {tmp_path}
+parameters: {{level: 2}}
+groups:
+  - name: A
+    branches: [潮安]
+    notebooks: [na]
+  - name: B
+    branches: [贵阳]
+    notebooks: [ok, na]
+""")
+    code = cli.main(["run", "--plan", str(path), "--notebooks", "ok", "--out", str(tmp_path / "r"), "--no-progress"])
+    assert code == 0, capsys.readouterr().err
+    (run_dir,) = (tmp_path / "r").iterdir()
+    jobs = {j["branch"]: j for j in json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["jobs"]}
+    assert jobs["贵阳"]["status"] == "ok" and jobs["潮安"]["status"] == "n/a"
+    # -p still names a parameter of a selected notebook
+    assert cli.main(["run", "--plan", str(path), "--notebooks", "ok", "-p", "level", "3",
+                     "--out", str(tmp_path / "r2"), "--no-progress"]) == 2

@@ -686,7 +686,8 @@ def summary_line(manifest: dict, *, lang: str = "zh") -> str:
 
     jobs = manifest.get("jobs", [])
     c = status_counts(jobs)
-    n_branches = len(dict.fromkeys(j["branch"] for j in jobs if j.get("scope", "branch") != RUN_SCOPE))
+    n_branches = len(manifest.get("branches") or dict.fromkeys(
+        j["branch"] for j in jobs if j.get("scope", "branch") != RUN_SCOPE))
     zh = [f"{c[OK]} 份报告", f"{c[NOT_APPLICABLE]} 项不适用", f"{c[FAILED]} 份失败"]
     en = [f"{c[OK]} reports", f"{c[NOT_APPLICABLE]} not applicable", f"{c[FAILED]} failed"]
     if c[INTERRUPTED]:
@@ -1103,7 +1104,10 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         requested = branches or (plan.branches if plan is not None else None)
         branch_list = cxplan.match_branches(requested, found) if requested else found
         declared = {nb: notebook_parameters(nb) for nb in nb_paths}
-        specs = cxplan.resolve(plan, branch_list, nb_paths, declared, parameters)
+        # A plan is written for every notebook of the folder; a run may select some.
+        every = discover_notebooks(notebooks_dir, None) if plan is not None and notebooks else nb_paths
+        available = {nb: declared.get(nb) or notebook_parameters(nb) for nb in every}
+        specs = cxplan.resolve(plan, branch_list, nb_paths, declared, parameters, available=available)
         out_dir = _output_folder(out)
         # Absolute: notebooks run with the notebooks folder as their working directory,
         # so a relative results path would land beside the notebooks.

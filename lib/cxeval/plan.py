@@ -27,6 +27,10 @@ the command line. A notebook receives only the names its parameters cell declare
 name that no selected notebook declares is an error (papermill would only warn). A
 notebook left out for a branch is recorded as ``n/a`` with the reason, never run.
 
+A notebook whose parameters cell declares ``scope: str = "run"`` (the overview) is made
+once per run: it takes the plan's own ``parameters`` (and ``-p``), not a group's or a
+branch's, and is left out (``n/a``) only by the plan's top-level ``notebooks``.
+
 Everything here is checked before a job starts: :func:`load` reads and checks the file's
 shape (every problem listed in one :class:`~cxeval.errors.ConfigError`), :func:`check`
 adds what needs the data and the notebooks (branches that appear in no input file, with
@@ -453,7 +457,7 @@ def _select(selectors, notebooks: list[Path], where: str) -> list[Path]:
 
 
 def resolve(plan: Plan | None, branches: list[str], notebooks: list[Path], declared: dict,
-            cli_parameters: dict | None = None) -> list[JobSpec]:
+            cli_parameters: dict | None = None, *, available: dict | None = None) -> list[JobSpec]:
     """One :class:`JobSpec` per branch and notebook, parameters typed and checked.
 
     Parameters
@@ -467,6 +471,11 @@ def resolve(plan: Plan | None, branches: list[str], notebooks: list[Path], decla
         ``{notebook path: papermill.inspect_notebook(...)}``.
     cli_parameters : dict, optional
         ``-p`` values (text), applied last.
+    available : dict, optional
+        ``{notebook path: declared parameters}`` of every notebook of the folder, when
+        the run selects only some (``--notebooks 00``): the plan's parameters and
+        notebook lists are checked against all of them, so a plan written for every
+        notebook still runs a selection; ``-p`` names must be declared by a selected one.
 
     Raises
     ------
@@ -477,12 +486,15 @@ def resolve(plan: Plan | None, branches: list[str], notebooks: list[Path], decla
     cli_parameters = dict(cli_parameters or {})
     problems: list[str] = []
     valid = sorted({name for params in declared.values() for name in params} - set(RESERVED_PARAMETERS))
+    every = {**(available or {}), **declared}
+    valid_plan = sorted({name for params in every.values() for name in params} - set(RESERVED_PARAMETERS))
+    known = list(dict.fromkeys([*sorted(every), *notebooks]))
 
-    def unknown(name: str, where: str) -> None:
-        close = suggest(name, valid)
+    def unknown(name: str, where: str, names: list[str] = valid) -> None:
+        close = suggest(name, names)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         problems.append(f"{where}: no selected notebook has a parameter {name!r}{hint}; "
-                        f"valid names: {', '.join(valid)}")
+                        f"valid names: {', '.join(names)}")
 
     for name in cli_parameters:
         if name not in valid:
@@ -493,8 +505,8 @@ def resolve(plan: Plan | None, branches: list[str], notebooks: list[Path], decla
             [(f"branch_overrides.{b}.parameters", o.get("parameters") or {}) for b, o in plan.overrides.items()]
         for where, params in sources:
             for name in params:
-                if name not in valid:
-                    unknown(name, f"plan {where}")
+                if name not in valid_plan:
+                    unknown(name, f"plan {where}", valid_plan)
     specs: list[JobSpec] = []
     run_notebooks = [nb for nb in notebooks if notebook_scope(declared[nb]) == RUN_SCOPE]
     branch_notebooks = [nb for nb in notebooks if nb not in run_notebooks]
@@ -517,7 +529,7 @@ def resolve(plan: Plan | None, branches: list[str], notebooks: list[Path], decla
     planned_for_run = notebooks
     if plan is not None:
         try:
-            planned_for_run = _select(plan.notebooks, notebooks, "plan notebooks")
+            planned_for_run = _select(plan.notebooks, known, "plan notebooks")
         except BatchError as err:
             problems.append(str(err))
     for nb in run_notebooks:
@@ -531,7 +543,7 @@ def resolve(plan: Plan | None, branches: list[str], notebooks: list[Path], decla
         params: dict = {}
         if plan is not None:
             try:
-                planned = _select(plan.notebooks_for(branch), notebooks, f"plan ({branch})")
+                planned = _select(plan.notebooks_for(branch), known, f"plan ({branch})")
             except BatchError as err:
                 problems.append(str(err))
                 planned = branch_notebooks
