@@ -28,7 +28,7 @@ from typing import Any
 __all__ = [
     "fmt_pct", "fmt_pp", "fmt_num", "fmt_int", "fmt_p", "fmt_duration", "tr",
     "mask_id", "mask_text", "neutralise_formula", "safe_table", "headline", "note",
-    "excluded_note", "table", "record", "record_table", "HTML",
+    "excluded_note", "table", "record", "record_table", "HTML", "bullets", "excel_formats", "FORMATS",
 ]
 
 
@@ -255,6 +255,22 @@ def safe_table(df):
     return data
 
 
+def _fmt_pct2(x, *, na: str = "–") -> str:
+    """A proportion as a percentage with two decimals, as survey tables print it: ``92.63%``."""
+    return fmt_pct(x, 2, na=na)
+
+
+def _fmt_num2(x, *, na: str = "–") -> str:
+    """A number with two decimals: ``12.98``."""
+    return fmt_num(x, 2, na=na)
+
+
+#: The named display formats of :func:`table` (and of the Excel export, through
+#: :func:`excel_formats`).
+FORMATS = {"pct": fmt_pct, "pct2": _fmt_pct2, "pp": fmt_pp, "int": fmt_int, "num": fmt_num,
+           "num2": _fmt_num2, "p": fmt_p}
+
+
 # --------------------------------------------------------------------------- display
 class HTML:
     """A piece of trusted HTML that renders in Jupyter and in nbconvert exports."""
@@ -312,6 +328,33 @@ def headline(cards: Iterable[Mapping[str, Any]], *, sentence: str | None = None)
 def note(text: str) -> HTML:
     """A plain-language reading of a chart or table, as an escaped paragraph."""
     return HTML(_CARD_CSS + f'<p class="cx-note">{html.escape(mask_text(text))}</p>')
+
+
+def bullets(lines: Iterable[str], *, lead: str | None = None) -> HTML:
+    """Several sentences as an escaped list in one note (a digest); a line ending in "：" or
+    ":" starts a new sub-heading instead of an item. Empty lines are dropped."""
+    parts = [_CARD_CSS, '<div class="cx-note">']
+    if lead:
+        parts.append(f"<b>{html.escape(mask_text(lead))}</b>")
+    items: list[str] = []
+
+    def flush():
+        if items:
+            parts.append("<ul style='margin:4px 0 8px;padding-left:1.4em'>" + "".join(items) + "</ul>")
+            items.clear()
+
+    for line in lines:
+        if not line:
+            continue
+        text = html.escape(mask_text(line))
+        if line.rstrip().endswith(("：", ":")):
+            flush()
+            parts.append(f"<div style='font-weight:600;margin-top:4px'>{text}</div>")
+        else:
+            items.append(f"<li>{text}</li>")
+    flush()
+    parts.append("</div>")
+    return HTML("".join(parts))
 
 
 def settings_note(settings: Iterable[Mapping[str, Any]], *, lang: str = "zh") -> HTML:
@@ -397,7 +440,8 @@ def table(df, *, formats: Mapping[str, Any] | None = None, labels: Mapping[str, 
     df : DataFrame
         Raw numbers, as analysis functions return them.
     formats : mapping, optional
-        Column -> "pct", "pp", "int", "num", "p", or a callable taking the value.
+        Column -> a name of :data:`FORMATS` ("pct", "pct2", "pp", "int", "num", "num2",
+        "p"), or a callable taking the value.
     labels : mapping, optional
         Column -> header shown to the reader (e.g. Chinese); other columns keep their names.
     mask : iterable of str
@@ -411,7 +455,7 @@ def table(df, *, formats: Mapping[str, Any] | None = None, labels: Mapping[str, 
     """
     from pandas.io.formats.style import Styler  # noqa: F401  (imports jinja2 lazily)
 
-    named = {"pct": fmt_pct, "pp": fmt_pp, "int": fmt_int, "num": fmt_num, "p": fmt_p}
+    named = FORMATS
     data = df.copy()
     for col in mask:
         if col in data.columns:
@@ -493,7 +537,69 @@ def record(path: str | os.PathLike | None, **values) -> dict:
     return current
 
 
-def record_table(path: str | os.PathLike | None, name: str, df, *, mask: Iterable[str] = ()) -> dict:
+_EXCEL_PATTERNS = (
+    # (pattern of the displayed text, Excel format builder, scale of the stored value)
+    (re.compile(r"^[+-]?\d[\d,]*(?:\.(\d+))?\s?pp$"), lambda d, sign: f'{sign}0{d}" pp";-0{d}" pp";0{d}" pp"', 100),
+    (re.compile(r"^[+-]?\d[\d,]*(?:\.(\d+))?%$"), lambda d, sign: f"0{d}%", 1),
+    (re.compile(r"^p [<=] 0\.(\d+)$"), lambda d, sign: f"0{d}", 1),
+    (re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.(\d+))?$"), lambda d, sign: f"#,##0{d}", 1),
+    (re.compile(r"^[+-]?\d+(?:\.(\d+))?$"), lambda d, sign: f"#,##0{d}", 1),
+)
+
+
+def excel_formats(df, formats: Mapping[str, Any] | None) -> dict:
+    """The Excel number format of each numeric column, read from how :func:`table` shows it.
+
+    The display format of a column (a :data:`FORMATS` name or a callable such as a
+    scorecard's rounding) is applied to the column's values and the shown text tells the
+    Excel format: ``95.3%`` → ``0.0%``, ``92.63%`` → ``0.00%``, ``3,428`` → ``#,##0``,
+    ``7.7`` → ``#,##0.0``, ``+3.1 pp`` → ``+0.0" pp"`` (the cell then holds 3.1: Excel has no
+    per-cent-point format, so the value is scaled by 100), ``p = 0.032`` → ``0.000``. The
+    cells stay numbers; text columns and text formats (是/否) get no number format.
+
+    Returns
+    -------
+    dict
+        Column -> ``{"number_format": str, "scale": 1 or 100}``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> excel_formats(pd.DataFrame({"rate": [0.9174649963], "n": [3428]}), {"rate": "pct2", "n": "int"})
+    {'rate': {'number_format': '0.00%', 'scale': 1}, 'n': {'number_format': '#,##0', 'scale': 1}}
+    """
+    import pandas as pd
+
+    out: dict = {}
+    for col, f in (formats or {}).items():
+        if col not in df.columns:
+            continue
+        if isinstance(f, str):
+            f = FORMATS.get(f)
+        if not callable(f):
+            continue
+        values = pd.to_numeric(df[col], errors="coerce") if df[col].dtype == object else df[col]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        shown = []
+        for v in values.dropna().head(50):
+            try:
+                shown.append(str(f(v)).strip())
+            except (TypeError, ValueError):
+                continue
+        for pattern, build, scale in _EXCEL_PATTERNS:
+            matches = [pattern.match(t) for t in shown]
+            if shown and all(matches):
+                decimals = max(len(m.group(1) or "") for m in matches)
+                signed = any(t.startswith("+") for t in shown)
+                out[str(col)] = {"number_format": build("." + "0" * decimals if decimals else "",
+                                                        "+" if signed else ""), "scale": scale}
+                break
+    return out
+
+
+def record_table(path: str | os.PathLike | None, name: str, df, *, mask: Iterable[str] = (),
+                 labels: Mapping[str, str] | None = None, formats: Mapping[str, Any] | None = None) -> dict:
     """Store a key table in the sidecar, for the batch's Excel export (``--format xlsx``).
 
     Parameters
@@ -506,6 +612,12 @@ def record_table(path: str | os.PathLike | None, name: str, df, *, mask: Iterabl
         Raw numbers, as the analysis function returned them.
     mask : iterable of str
         Columns holding customer ids or phone numbers, masked before storing.
+    labels : mapping, optional
+        Column -> header in the run's language, as the notebook shows the table: the
+        workbook's headers.
+    formats : mapping, optional
+        Column -> display format, as passed to :func:`table`: the workbook's number
+        formats (:func:`excel_formats`), the cells kept numeric.
     """
     data = df.copy()
     for col in mask:
@@ -516,6 +628,10 @@ def record_table(path: str | os.PathLike | None, name: str, df, *, mask: Iterabl
             data[col] = data[col].astype(str)
     payload = {"columns": [str(c) for c in data.columns],
                "rows": _jsonable(data.astype(object).where(data.notna(), None).values.tolist())}
+    if labels:
+        payload["labels"] = {str(c): mask_text(str(labels[c])) for c in data.columns if c in labels}
+    if formats:
+        payload["formats"] = excel_formats(data, formats)
     if not path:
         return payload
     existing = {}
