@@ -172,7 +172,7 @@ def wrap_label(text: str, width: int = 6) -> str:
 
 # Plot families, one submodule each; their public functions are reachable as
 # ``cxeval.plots.<name>`` without importing every family up front.
-_FAMILIES = ("baseline", "pareto", "pilot", "kpi", "complaints")
+_FAMILIES = ("baseline", "pareto", "pilot", "kpi", "complaints", "overview")
 
 
 def __getattr__(name: str):
