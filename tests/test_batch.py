@@ -174,7 +174,7 @@ def test_xlsx_export_collects_key_tables_masked(tmp_path):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["ok customers"]
     rows = list(book["ok customers"].values)
-    assert rows == [("customer_id", "n"), ("138****1234", 5)]
+    assert rows == [("客户号码", "n"), ("138****1234", 5)]   # a Chinese run: a reader's header
     assert "tables" not in manifest["jobs"][0]["results"]
     with pytest.raises(BatchError, match="formats must be among html, xlsx, pdf, got docx"):
         _run(tmp_path, ["潮安"], ["ok"], formats=("docx",))
@@ -381,3 +381,35 @@ def test_failed_job_in_the_index_reads_in_the_run_language_and_in_full():
                                         "parameters": {"results_path": "/r/安顺/01_baseline.json"}}]}
     soup = BeautifulSoup(batch.render_index(manifest, lang="zh"), "html.parser")
     assert soup.select_one(".err").get_text() == text
+
+
+def test_xlsx_speaks_the_run_language_with_number_formats(tmp_path):
+    """Headers as the report shows them, numbers kept numeric with Excel formats, never raw floats."""
+    import openpyxl
+    import pandas as pd
+
+    from cxeval import report
+
+    directory = tmp_path / "潮安"
+    directory.mkdir()
+    sidecar = directory / "01_baseline.json"
+    table = pd.DataFrame({"period": ["2008-01", "2008-02"], "responses": [1300, 1280],
+                          "rate": [0.9174649963, 0.9263], "gap_to_target": [-0.0325, -0.0237],
+                          "hall": ["=HYPERLINK(1)", "庵埠"], "meets_target": [False, True]})
+    report.record_table(sidecar, "monthly_rates", table, labels={"rate": "满意度", "period": "月份"},
+                        formats={"rate": "pct2"}, title="月度满意度")
+    job = batch.Job(branch="潮安", notebook="01_baseline", source="", directory=str(directory),
+                    parameters={"results_path": str(sidecar)}, status="ok")
+    (path,) = batch.export_xlsx(tmp_path, [job], lang="zh")
+    sheet = openpyxl.load_workbook(path)["01 月度满意度"]
+    rows = list(sheet.values)
+    assert rows[0] == ("月份", "样本量", "满意度", "与目标差距", "营业厅", "达标")
+    assert [r[5] for r in rows[1:]] == ["否", "是"]
+    rate, gap, n = sheet["C2"], sheet["D2"], sheet["B2"]
+    assert rate.value == pytest.approx(0.9174649963) and rate.number_format == "0.00%"
+    assert n.value == 1300 and n.number_format == "#,##0"
+    # per-cent points: Excel has no such format, so the cell holds -3.3 shown as "-3.3 pp"
+    assert gap.value == pytest.approx(-3.25) and gap.number_format == '+0.0" pp";-0.0" pp";0.0" pp"'.replace("+", "")
+    assert sheet["E2"].value == "'=HYPERLINK(1)"            # still kept from running as a formula
+    (path,) = batch.export_xlsx(tmp_path, [job], lang="en")
+    assert list(openpyxl.load_workbook(path)["01 月度满意度"].values)[0][1] == "Responses"

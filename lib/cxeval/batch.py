@@ -877,41 +877,70 @@ def render_index(manifest: dict, *, lang: str = "zh") -> str:
     )
 
 
-def export_xlsx(run_dir: str | os.PathLike, jobs: Sequence[Job]) -> list[Path]:
-    """One Excel workbook per branch with the key tables its notebooks recorded.
+def export_xlsx(run_dir: str | os.PathLike, jobs: Sequence[Job], *, lang: str = "zh") -> list[Path]:
+    """One Excel workbook per branch (and one for the overview) with the key tables its
+    notebooks recorded, as a reader of the run's language expects them.
 
-    Tables come from each job's results sidecar (:func:`cxeval.report.record_table`);
-    sheets are named ``<notebook number> <table name>`` (Excel allows 31 characters).
+    Tables come from each job's results sidecar (:func:`cxeval.report.record_table`).
+    Sheets are named ``<notebook number> <title>`` (the title the notebook gave, else the
+    table's name; Excel allows 31 characters). Headers are the labels the notebook showed
+    the table with, else :func:`cxeval.report.header` in ``lang``; numeric cells stay
+    numbers with the Excel number format of their display (``0.0%``, ``0.00``,
+    ``#,##0``; per-cent points scaled by 100 with a ``pp`` format), never raw floats such
+    as 0.9174649963. Text is masked and kept from running as a formula
+    (:func:`cxeval.report.safe_table`).
     """
     import pandas as pd
 
     from cxeval._io import atomic_write
-    from cxeval.report import safe_table
+    from cxeval.report import header, safe_table, tr
 
     by_branch: dict[str, list[Job]] = {}
     for job in jobs:
         by_branch.setdefault(job.directory, []).append(job)
     written = []
     for directory, branch_jobs in by_branch.items():
-        sheets: dict[str, pd.DataFrame] = {}
+        sheets: dict[str, tuple[pd.DataFrame, list]] = {}
         for job in branch_jobs:
             sidecar = Path(job.parameters["results_path"])
             if job.status != OK or not sidecar.exists():
                 continue
             tables = json.loads(sidecar.read_text(encoding="utf-8")).get("tables", {})
             for name, table in tables.items():
-                sheet = re.sub(r"[\\/*?:\[\]]", "_", f"{job.notebook[:2]} {name}")[:31]
+                title = table.get("title") or name
+                sheet = re.sub(r"[\\/*?:\[\]]", "_", f"{job.notebook[:2]} {title}")[:31]
                 while sheet in sheets:
                     sheet = sheet[:29] + f"~{len(sheets) % 10}"
-                sheets[sheet] = safe_table(pd.DataFrame(table["rows"], columns=table["columns"]))
+                frame = pd.DataFrame(table["rows"], columns=table["columns"])
+                formats = table.get("formats", {})
+                for col, spec in formats.items():
+                    if col in frame and spec.get("scale", 1) != 1:
+                        frame[col] = pd.to_numeric(frame[col], errors="coerce") * spec["scale"]
+                for col in frame.columns:   # True / False read as 是 / 否 in a Chinese workbook
+                    if frame[col].map(lambda v: isinstance(v, bool) or v is None).all() and frame[col].notna().any():
+                        frame[col] = frame[col].map({True: tr("是", "yes", lang), False: tr("否", "no", lang)})
+                labels = table.get("labels", {})
+                number_formats = [formats.get(col, {}).get("number_format") for col in frame.columns]
+                frame.columns = [labels.get(col) or header(col, lang) for col in frame.columns]
+                sheets[sheet] = (safe_table(frame), number_formats)
         if not sheets:
             continue
         path = Path(directory) / f"{Path(directory).name}.xlsx"
 
         def write(tmp, sheets=sheets):
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                for sheet, frame in sheets.items():
+                for sheet, (frame, number_formats) in sheets.items():
                     frame.to_excel(writer, sheet_name=sheet, index=False)
+                    ws = writer.sheets[sheet]
+                    for j, number_format in enumerate(number_formats, start=1):
+                        width = max([len(str(frame.columns[j - 1])) * 2] + [8])
+                        ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = min(width, 40)
+                        if not number_format:
+                            continue
+                        for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                            for cell in row:
+                                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                                    cell.number_format = number_format
 
         written.append(atomic_write(path, write))
     return written
@@ -1138,7 +1167,7 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         write_index(run_dir, lang=lang)
         raise BatchInterrupted(run_dir, sum(j.status == INTERRUPTED for j in all_jobs)) from None
     if "xlsx" in formats:
-        export_xlsx(run_dir, all_jobs)
+        export_xlsx(run_dir, all_jobs, lang=lang)
     if "pdf" in formats:
         for job in all_jobs:
             if job.status == OK and job.html:
