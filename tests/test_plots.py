@@ -3,6 +3,8 @@
 import warnings
 
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 import pytest
 
 from cxeval import plots
@@ -78,3 +80,24 @@ def test_plain_label_escapes_dollars_and_masks():
     assert plots.plain_label("$x^$") == r"\$x^\$"
     assert plots.plain_label("潮安 13812341234") == "潮安 138****1234"
     assert plots.wrap_label("12345$6789", 5) == "12345\n\\$6789"
+
+
+@pytest.mark.parametrize("low, high", [(0.78, 0.96), (0.75, 0.95), (0.82, 0.92), (0.948, 0.962), (0.2, 1.0)])
+def test_percent_axes_step_evenly_and_print_exactly(low, high):
+    """05 §5 showed 92, 90, 88, 85, 82: a 2.5-point step printed without decimals."""
+    import re
+
+    from cxeval import plots
+
+    periods = [f"2010-{m:02d}" for m in range(1, 13)]
+    data = pd.DataFrame({"period": periods, "fcr": np.linspace(low, high, 12),
+                         "provincial_fcr": np.linspace(low, high, 12) - 0.01})
+    ax = plots.plot_fcr_trend(data)
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    values = [float(re.sub(r"[^\d.]", "", t)) for t in labels]
+    steps = {round(b - a, 6) for a, b in zip(values, values[1:])}
+    assert len(steps) == 1, labels                                   # even steps, as printed
+    assert len(labels) == len(set(labels)) and 3 <= len(labels) <= 11, labels
+    ticks = [t * 100 for t, label in zip(ax.get_yticks(), ax.get_yticklabels()) if label.get_text()]
+    assert values == pytest.approx(ticks, abs=1e-6)                  # each label is its tick exactly

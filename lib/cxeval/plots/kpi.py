@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxeval.plots import no_data, plain_label
+from cxeval.plots import no_data, percent_axis, plain_label
 
 __all__: list[str] = ["plot_points_lost", "plot_rank", "plot_period_trend"]
 
@@ -164,7 +164,6 @@ def plot_period_trend(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: s
     matplotlib Axes
     """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import PercentFormatter
 
     from cxeval import report
     from cxeval.plots import PALETTE
@@ -190,7 +189,7 @@ def plot_period_trend(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: s
                 label=report.tr("各单位平均", "Mean of all units", lang), zorder=2)
     ax.set_xticks(range(len(periods)), periods)
     ax.set_ylim(0, 105)
-    ax.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
+    percent_axis(ax, axis="y", xmax=100)
     ax.set_ylabel(report.tr("得分率", "Share of points earned", lang))
     ax.legend(loc="lower right", fontsize="small")
     return ax

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxeval.plots import no_data, plain_label
+from cxeval.plots import no_data, percent_axis, plain_label
 
 __all__: list[str] = ["plot_satisfaction_heatmap", "plot_fcr_by_branch"]
 
@@ -106,7 +106,6 @@ def plot_fcr_by_branch(data: pd.DataFrame, *, lang: str = "zh", ax=None, title: 
         under the axes so it covers no bar.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import PercentFormatter
 
     from cxeval.plots import PALETTE
 
@@ -130,7 +129,7 @@ def plot_fcr_by_branch(data: pd.DataFrame, *, lang: str = "zh", ax=None, title: 
     ax.set_yticks(y, [plain_label(b) for b in rows["branch"]])
     low = min(float(rows["fcr"].min()), province) - 0.05
     ax.set_xlim(max(0.0, low), min(1.0, max(float(rows["fcr"].max()), goal) + 0.04))
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    percent_axis(ax, axis="x")
     ax.set_xlabel(_tr("一次性解决率（自处理投诉）", "First-contact resolution (self-handled)", lang))
     # under the axis label, outside the axes: the legend covers no bar and no label
     ax.figure.legend(loc="outside lower center", frameon=False, ncols=2, fontsize=8)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxeval.plots import no_data, plain_label
+from cxeval.plots import no_data, percent_axis, plain_label
 
 __all__: list[str] = ["plot_pilot_trends", "plot_event_study", "plot_its", "plot_rollout",
                       "plot_methods"]
@@ -130,7 +130,6 @@ def plot_pilot_trends(trends: pd.DataFrame, *, by: str = "group", target: float 
     ...                    "rate": [0.93, 0.96]})
     >>> ax = plot_pilot_trends(df, target=0.95, interventions={"pilot": "2008-08"}, lang="en")
     """
-    from matplotlib.ticker import PercentFormatter
 
     from cxeval import report
     from cxeval.plots import PALETTE, target_line
@@ -161,7 +160,7 @@ def plot_pilot_trends(trends: pd.DataFrame, *, by: str = "group", target: float 
     for level, (label, at) in enumerate([d for d in drawn if d[1] is not None]):
         _intervention_line(ax, at - 0.5, label, level)
     _period_ticks(ax, ticks)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    percent_axis(ax, axis="y")
     ax.set_ylabel(report.tr("满意度", "Satisfaction", lang))
     # Below the plot: the lines of a pilot cross every corner of the axes.
     ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2,
@@ -258,7 +257,6 @@ def plot_its(result, *, target: float | None = None, lang: str = "zh", title: st
     ...               index=["2008-01", "2008-02", "2008-03", "2008-04", "2008-05", "2008-06"])
     >>> ax = plot_its(its(s, intervention="2008-04"), lang="en")
     """
-    from matplotlib.ticker import PercentFormatter
 
     from cxeval import report
     from cxeval.pilot import ITSResult
@@ -293,7 +291,7 @@ def plot_its(result, *, target: float | None = None, lang: str = "zh", title: st
     gaps = iter(result.missing)
     span = range(int(t.min()), int(t.max()) + 1) if len(t) else range(0)
     _period_ticks(ax, [observed[i] if i in observed else next(gaps, "") for i in span], span)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    percent_axis(ax, axis="y")
     ax.legend(fontsize="small", loc="lower right")
     return ax
 
