@@ -143,7 +143,8 @@ def plot_rank(data: pd.DataFrame, *, unit: str, ax=None, value: str = "total", l
     if max_points is not None:
         target_line(ax, float(max_points), label=report.tr("满分", "Full points", lang))
         ax.set_ylim(0, float(max_points) * 1.1)
-        ax.legend(loc="lower right", fontsize="small")
+        # outside, under the axes: inside, every corner holds a bar (the legend hid the last)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize="small", frameon=False)
     return ax
 
 
