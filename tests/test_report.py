@@ -238,3 +238,22 @@ def test_bullets_escape_and_group_lines():
     html = report.bullets(["风险（2 项）：", "<b>贵阳</b> 低于目标。", "", "潮安 13812345678。"])._repr_html_()
     assert "&lt;b&gt;贵阳&lt;/b&gt;" in html and "138****5678" in html
     assert html.count("<li>") == 2 and "风险（2 项）：</div>" in html
+
+
+def test_as_shown_makes_points_losses_and_shares_agree():
+    """04 §2 showed 满分 2, 得分 1.5, 失分 0.5 and 失分率 27.2% (from the unrounded 1.456)."""
+    import pandas as pd
+
+    from cxeval import kpi
+
+    half_up = lambda x: kpi.round_half_up(x, 1)  # noqa: E731
+    items = pd.DataFrame({"max_points": [2.0, 3.5, 1.0], "points": [1.456, 2.45, float("nan")],
+                          "points_lost": [0.544, 1.05, float("nan")], "lost_rate": [0.272, 0.3, float("nan")]})
+    shown = report.as_shown(items, round=half_up, columns=["points"],
+                            complements={"points_lost": ("max_points", "points")},
+                            shares={"lost_rate": ("points_lost", "max_points"), "share": ("points_lost", 1.5)})
+    assert shown["points"].tolist()[:2] == [1.5, 2.5]            # 2.45 half up, as the scheme rounds
+    assert shown["points_lost"].tolist()[:2] == [0.5, 1.0]       # 3.5 - 2.5, not round(1.05) = 1.1
+    assert shown["lost_rate"].tolist()[:2] == pytest.approx([0.25, 1.0 / 3.5])
+    assert shown["share"].tolist()[:2] == pytest.approx([0.5 / 1.5, 1.0 / 1.5])
+    assert shown.iloc[2].isna().sum() == 4 and items["points"].tolist()[0] == 1.456   # the input is untouched

@@ -29,7 +29,7 @@ __all__ = [
     "fmt_pct", "fmt_pp", "fmt_num", "fmt_int", "fmt_p", "fmt_duration", "tr",
     "mask_id", "mask_text", "neutralise_formula", "safe_table", "headline", "note",
     "excluded_note", "table", "record", "record_table", "HTML", "bullets", "excel_formats", "FORMATS",
-    "COLUMN_HEADERS", "COLUMN_FORMATS", "header",
+    "COLUMN_HEADERS", "COLUMN_FORMATS", "header", "as_shown",
 ]
 
 
@@ -275,6 +275,57 @@ def _fmt_num2(x, *, na: str = "–") -> str:
 #: :func:`excel_formats`).
 FORMATS = {"pct": fmt_pct, "pct2": _fmt_pct2, "pct100": _fmt_pct100, "pp": fmt_pp, "int": fmt_int,
            "num": fmt_num, "num2": _fmt_num2, "p": fmt_p}
+
+
+def as_shown(df, *, round, columns: Iterable[str] = (), complements: Mapping[str, tuple] | None = None,
+             shares: Mapping[str, tuple] | None = None):
+    """A copy of ``df`` whose derived figures agree with the rounded figures beside them.
+
+    A table that shows points rounded (得分 1.5 of 满分 2) must not show a loss or a share
+    computed from the unrounded points next to them (失分 0.5, 失分率 27.2%: the reader
+    computes 25%). The analysis keeps its exact numbers; this is for display only.
+
+    Parameters
+    ----------
+    df : DataFrame
+    round : callable
+        The display rounding (e.g. a scorecard's :meth:`~cxeval.kpi.Scorecard.round`).
+    columns : iterable of str
+        Columns replaced by their rounded values.
+    complements : mapping, optional
+        ``{column: (whole, part)}``: column = whole − part, after rounding (失分 = 满分 − 得分).
+    shares : mapping, optional
+        ``{column: (part, whole)}``: column = part / whole, after the above; ``whole`` is
+        a column or a number (the total points lost). A zero or missing whole gives NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"max_points": [2.0], "points": [1.456], "points_lost": [0.544], "lost_rate": [0.272]})
+    >>> as_shown(t, round=lambda x: float(f"{x:.1f}"), columns=["points"],
+    ...          complements={"points_lost": ("max_points", "points")},
+    ...          shares={"lost_rate": ("points_lost", "max_points")}).iloc[0].tolist()
+    [2.0, 1.5, 0.5, 0.25]
+    """
+    import numpy as np
+    import pandas as pd
+
+    out = df.copy()
+
+    def rounded(values):
+        return values.map(lambda v: v if _missing(v) else round(float(v)))
+
+    for col in columns:
+        if col in out:
+            out[col] = rounded(out[col]).astype(float)
+    for col, (whole, part) in (complements or {}).items():
+        out[col] = rounded(out[whole].astype(float) - out[part].astype(float)).astype(float)
+    for col, (part, whole) in (shares or {}).items():
+        denominator = out[whole].astype(float) if isinstance(whole, str) else pd.Series(
+            float("nan") if _missing(whole) else float(whole), index=out.index)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[col] = (out[part].astype(float) / denominator).where(denominator != 0)
+    return out
 
 
 # --------------------------------------------------------------------------- display
