@@ -110,7 +110,10 @@ def test_index_links_resolve_and_reports_render(browser, run_dir):
         if report.stem in seen_notebooks:
             continue
         seen_notebooks.add(report.stem)
-        _check_page(page, report, f"{report.parent.name}-{report.stem}.png")
+        text = _check_page(page, report, f"{report.parent.name}-{report.stem}.png")
+        # a manager's page has no code-world words: switches, config files, folders
+        for word in ("explorer=True", ".yaml", "data/configs", "YAML", "DataError", "snake_case"):
+            assert word not in text, f"{report.parent.name}/{report.name}: {word!r}"
     assert len(seen_notebooks) == 6
 
 
@@ -181,3 +184,14 @@ def test_overview_shows_the_source_figures_offline_and_every_report_links_back(b
         back = page.locator(".cx-meta a.cx-back").first
         assert back.inner_text() == "← 全省概览", report
         assert (report.parent / back.get_attribute("href")).resolve() == overview.resolve()
+
+
+def test_sections_from_another_time_say_so(browser, run_dir):
+    """01 §5 showed 2006 brand data with no year in a 2008 report; 02 compared 2010-07 with
+    2010-11 tickets "before and after" an action register checked on 2008-12-31."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    brand = _check_page(page, run_dir / "贵阳" / "01_baseline.html", "guiyang-01-brand-year.png")
+    assert "品牌调查期间：2006年第2季度至2006年第4季度（本报告的营业厅调查是 2008 年，不是同一年）。" in brand
+    register = _check_page(page, run_dir / "潮安" / "02_root_cause_pareto.html", "chaoan-02-register.png")
+    assert ("这里比较的是 2010-07 与 2010-11 两个月的投诉工单；措施登记表的检查日期是 2008-12-31，"
+            "比所比较的月份早一年以上") in register

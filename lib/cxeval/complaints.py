@@ -1059,7 +1059,7 @@ def campaign_settings(result: CampaignResult, *, campaign_baseline: str = "", re
     return [
         {"name": "campaign_baseline", "value": result.baseline_period, "given": bool(campaign_baseline),
          "label": ("活动基线月", "campaign baseline month"),
-         "source": ("活动配置 sla.yaml", "the campaign configuration sla.yaml")},
+         "source": ("投诉处理活动的配置", "the complaint campaign's configuration")},
         {"name": "repeat_period", "value": top_month, "given": bool(repeat_period),
          "label": ("重复投诉客户排名月份", "month of the top repeat complainers"),
          "source": ("数据中最近的月份", "the latest month in the data")},
@@ -1632,10 +1632,10 @@ class CategoryCheck:
                 else ", ".join(self.examples["category"].astype("str").head(3))
             text = report.tr(
                 f"{report.fmt_int(self.count)} 张工单（{report.fmt_pct(self.count / self.total)}）"
-                f"的投诉子项不在目录中（如 {shown}），已保留并单独列出，请核对后补入 categories.yaml。",
+                f"的投诉子项不在目录中（如 {shown}），已保留并单独列出，请核对后补入投诉子项目录。",
                 f"{report.fmt_int(self.count)} tickets ({report.fmt_pct(self.count / self.total)}) "
                 f"have a sub-item not in the list (e.g. {shown}); they are kept and listed "
-                "here: check them and add them to categories.yaml.", lang)
+                "here: check them and add them to the list of sub-items.", lang)
         if self.network_mismatch:
             text += report.tr(f" 另有 {report.fmt_int(self.network_mismatch)} 张工单的三网归属与子项目录不一致。",
                               f" {report.fmt_int(self.network_mismatch)} tickets name a network "

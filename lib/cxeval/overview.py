@@ -18,15 +18,15 @@ defines them, whichever branches a run reports on.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from cxeval.errors import DataError
 
 __all__ = [
-    "require_inputs", "span", "quarterly_table", "annual_table", "brand_grid", "satisfaction_by_month", "satisfaction_grid", "target_status", "movers", "scorecard_standings",
+    "require_inputs", "quarterly_table", "annual_table", "brand_grid", "satisfaction_by_month",
+    "satisfaction_grid", "target_status", "movers", "scorecard_standings",
     "period_points", "annual_items", "campaign_province", "campaign_status", "fcr_by_branch",
     "pilot_verdicts", "lead_standings", "risks", "key_numbers", "RISK_KINDS",
 ]
@@ -58,22 +58,6 @@ def require_inputs(**inputs) -> None:
     if all(v is None or (isinstance(v, pd.DataFrame) and v.empty) for v in inputs.values()):
         raise NotApplicable("没有任何可供比较的数据：满意度调查、投诉工单、考核得分和品牌调查都不存在。",
                             "Nothing to compare: no satisfaction survey, tickets, scores or brand survey.")
-
-
-def span(frame: pd.DataFrame | None, column: str = "period") -> tuple[str | None, str | None]:
-    """The first and last period of a table (``("2006-Q2", "2006-Q4")``), or (None, None).
-
-    Each section of the overview says which months it covers: the inputs of one run
-    are often of different years (the sample's survey is 2008, its brand survey 2006
-    and its tickets 2010).
-    """
-    if frame is None or frame.empty or column not in frame:
-        return None, None
-    if column == "opened_at":
-        values = pd.to_datetime(frame[column]).dt.strftime("%Y-%m")
-    else:
-        values = frame[column].dropna().astype(str)
-    return (values.min(), values.max()) if len(values) else (None, None)
 
 
 # --------------------------------------------------------------------------- satisfaction

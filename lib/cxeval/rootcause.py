@@ -712,7 +712,7 @@ def describe_priorities(priorities: pd.DataFrame, *, lang: str = "zh") -> str:
     >>> import pandas as pd
     >>> causes = pd.DataFrame({"bone": ["人员", "方法"], "cause": ["a", "b"], "count": [3, 1]})
     >>> describe_priorities(prioritise(causes, threshold=0.7), lang="en")
-    '1 of 2 causes are key factors, with 75.0% of the weighted evidence: a.'
+    '1 of 2 causes are key factors, with 75.0% of all votes: a.'
     """
     from cxeval import report
 
@@ -722,10 +722,21 @@ def describe_priorities(priorities: pd.DataFrame, *, lang: str = "zh") -> str:
     key = priorities.loc[priorities["key_factor"].astype(bool).to_numpy()]
     share = report.fmt_pct(key["score"].sum())
     names = ("、" if lang == "zh" else ", ").join(_names(key, lang))
+    # with votes alone the score is each cause's share of the votes; with other evidence
+    # (complaint counts, minutes) it is the mean of its shares of each
+    if _votes_only(priorities):
+        weight = report.tr(f"合计占全部票数的 {share}", f"with {share} of all votes", lang)
+    else:
+        weight = report.tr(f"按票数与其他证据综合计算，合计占 {share}",
+                           f"with {share} of the votes and other evidence combined", lang)
     return report.tr(
-        f"{len(priorities)} 个原因中的 {len(key)} 个为要因，占加权证据的 {share}：{names}。",
-        f"{len(key)} of {len(priorities)} causes are key factors, with {share} of the weighted "
-        f"evidence: {names}.", lang)
+        f"{len(priorities)} 个原因中的 {len(key)} 个为要因，{weight}：{names}。",
+        f"{len(key)} of {len(priorities)} causes are key factors, {weight}: {names}.", lang)
+
+
+def _votes_only(priorities: pd.DataFrame) -> bool:
+    known = {"rank", "bone", "cause", "subcause", "cause_en", "votes", "score", "cum_score", "key_factor"}
+    return not (set(priorities.columns) - known)
 
 
 def describe_action_plan(plan: pd.DataFrame, *, lang: str = "zh", as_of=None) -> str:
@@ -783,7 +794,9 @@ def show_priorities(priorities: pd.DataFrame, *, lang: str = "zh", caption: str 
     shown["key_factor"] = shown["key_factor"].map({True: "✔", False: ""})
     labels = {"rank": report.tr("排名", "Rank", lang), "bone": report.tr("类别", "Bone", lang),
               "cause": report.tr("原因", "Cause", lang), "votes": report.tr("票数", "Votes", lang),
-              "score": report.tr("得分", "Score", lang), "cum_score": report.tr("累计", "Cumulative", lang),
+              "score": (report.tr("得票占比", "Share of votes", lang) if _votes_only(priorities)
+                        else report.tr("综合占比", "Combined share", lang)),
+              "cum_score": report.tr("累计占比", "Cumulative share", lang),
               "key_factor": report.tr("要因", "Key factor", lang)}
     return report.table(shown, formats={"votes": "int", "score": "pct", "cum_score": "pct"},
                         labels=labels, caption=caption)

@@ -8,8 +8,7 @@ computes a statistic. Figures are formatted by :mod:`cxeval.report` (``95.3%``,
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import pandas as pd
 
