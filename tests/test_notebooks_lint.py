@@ -17,11 +17,11 @@ from cxeval import batch
 from conftest import NOTEBOOKS
 
 SHIPPED = sorted(NOTEBOOKS.glob("*.ipynb"))
-EXPECTED = ["01_baseline", "02_root_cause_pareto", "03_pilot_vs_rollout", "04_kpi_scorecard",
+EXPECTED = ["00_overview", "01_baseline", "02_root_cause_pareto", "03_pilot_vs_rollout", "04_kpi_scorecard",
             "05_complaint_handling"]
 
 
-def test_all_five_notebooks_are_shipped():
+def test_all_six_notebooks_are_shipped():
     assert [p.stem for p in SHIPPED] == EXPECTED
 
 

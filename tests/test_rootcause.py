@@ -224,14 +224,17 @@ def test_prioritise_validation():
 def test_describe_and_show_priorities():
     table = prioritise(sample.causes())
     assert rootcause.describe_priorities(table, lang="zh") == (
-        "21 个原因中的 6 个为要因，占加权证据的 80.0%：" + "、".join(sample.KEY_FACTORS) + "。")
+        "21 个原因中的 6 个为要因，合计占全部票数的 80.0%：" + "、".join(sample.KEY_FACTORS) + "。")
     english = rootcause.describe_priorities(table, lang="en")
-    assert english.startswith("6 of 21 causes are key factors, with 80.0% of the weighted evidence: "
+    assert english.startswith("6 of 21 causes are key factors, with 80.0% of all votes: "
                               "Guides' duties not fulfilled, Weak service awareness")
     html = rootcause.show_priorities(table, lang="en").to_html()
     assert "Guides&#39; duties not fulfilled" in html  # English names, HTML-escaped
     assert ">People<" in html and "人员" not in html
     assert "22.0%" in html
+    # a vote share is not a "score" (得分)
+    zh = rootcause.show_priorities(table, lang="zh").to_html()
+    assert "得票占比" in zh and "累计占比" in zh and ">得分<" not in zh
 
 
 # --------------------------------------------------------------------------- action plan
@@ -311,3 +314,10 @@ def test_docstring_examples_run():
     for module in (rootcause, rootcause_text, fishbone_plots):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_priorities_with_other_evidence_say_combined_share():
+    causes = pd.DataFrame({"bone": ["人员", "方法"], "cause": ["a", "b"], "count": [3, 1]})
+    table = prioritise(causes, pd.DataFrame({"cause": ["a", "b"], "complaints": [10, 30]}), threshold=0.7)
+    assert "按票数与其他证据综合计算，合计占" in rootcause.describe_priorities(table, lang="zh")
+    assert "综合占比" in rootcause.show_priorities(table, lang="zh").to_html()

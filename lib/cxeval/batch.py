@@ -7,8 +7,15 @@ touches::
     <out>/<run-id>/<branch>/<notebook>.ipynb   executed notebook (with the error cell on failure)
     <out>/<run-id>/<branch>/<notebook>.html    report, code hidden, images embedded
     <out>/<run-id>/<branch>/<notebook>.json    the numbers the notebook recorded
+    <out>/<run-id>/_overview/<notebook>.html    a run-scope notebook (the overview), made once
     <out>/<run-id>/index.html                  links to every report, a summary per branch
     <out>/<run-id>/manifest.json               status, duration, error, parameters per job
+
+A notebook whose parameters cell declares ``scope: str = "run"`` is made once per run,
+not per branch (:func:`cxeval.plan.notebook_scope`): its job's ``branch`` is
+:data:`~cxeval.plan.RUN_BRANCH`, it receives the run's branch list as ``branches``, its
+pages go to ``_overview/``, the index links it above the table and every branch report
+links back to it.
 
 How jobs run, and why:
 
@@ -46,6 +53,7 @@ from cxeval import __version__
 from cxeval._io import atomic_write_text as _atomic_write_text
 from cxeval.errors import BatchError, NotApplicable
 from cxeval.paths import CONFIG_DIR, NOTEBOOKS_DIR, SAMPLE_DIR
+from cxeval.plan import RUN_BRANCH, RUN_SCOPE, notebook_scope
 
 __all__ = [
     "Job", "run", "plan_jobs", "status_counts", "summary_line", "discover_branches", "discover_notebooks", "safe_name",
@@ -65,6 +73,8 @@ REQUIRED_PARAMETERS = ("branch", "data_dir", "results_path")
 OPTIONAL_PARAMETERS = ("config_dir", "lang")
 #: Values the batch sets for notebook-specific switches when the notebook declares them.
 BATCH_OVERRIDES = {"explorer": False}
+#: Folder of the run-scope notebooks' outputs inside a run directory (never a branch's).
+OVERVIEW_DIR = "_overview"
 #: Outputs a run can write besides the executed notebooks.
 FORMATS = ("html", "xlsx", "pdf")
 #: Job statuses: ``n/a`` is a notebook that does not apply to the branch (reason in ``error``).
@@ -169,6 +179,10 @@ class Job:
     input_hashes: dict = field(default_factory=dict)
     version: str = __version__
     attempts: int = 0
+    #: "branch" (one job per branch) or "run" (one job per run: the overview).
+    scope: str = "branch"
+    #: A branch job's link to the run's overview page, relative to its own folder.
+    overview_html: str | None = None
 
     def manifest_entry(self, run_dir: Path) -> dict:
         entry = asdict(self)
@@ -195,6 +209,11 @@ def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path],
               config_dir: Path, lang: str, specs=None) -> list[Job]:
     """One job per branch and notebook, with the parameters each notebook declares.
 
+    A run-scope notebook (``scope: str = "run"``) gets one job for the whole run instead,
+    listed first, with ``branch`` :data:`~cxeval.plan.RUN_BRANCH`, the folder
+    ``_overview`` and the parameter ``branches`` (the run's branches); each branch job
+    then carries ``overview_html``, the link its page shows back to the overview.
+
     ``specs`` (from :func:`cxeval.plan.resolve`) adds each job's plan and ``-p``
     parameters, and marks the notebooks a plan leaves out as ``n/a`` with the reason;
     without it every branch gets every notebook with its defaults.
@@ -206,7 +225,8 @@ def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path],
         papermill would only warn and run it with its defaults, reporting the wrong branch.
     """
     hashes = _hash_inputs(data_dir)
-    used_dirs: dict[str, str] = {}
+    # No branch may take the overview's folder.
+    used_dirs: dict[str, str] = {OVERVIEW_DIR: RUN_BRANCH}
     jobs = []
     declared = {nb: notebook_parameters(nb) for nb in notebooks}
     for nb, params in declared.items():
@@ -215,6 +235,29 @@ def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path],
             raise BatchError(f"notebook {nb.name} does not declare parameter(s) {', '.join(missing)} "
                              f"in its parameters cell (it declares: {', '.join(params) or 'none'})")
     by_job = {(s.branch, Path(s.notebook)): s for s in specs or ()}
+    run_notebooks = [nb for nb in notebooks if notebook_scope(declared[nb]) == RUN_SCOPE]
+
+    def make_job(branch: str, nb: Path, directory: Path, extra: dict, scope: str) -> Job:
+        params = {"branch": branch, "data_dir": str(data_dir), "config_dir": str(config_dir),
+                  "lang": lang, "results_path": str(directory / f"{nb.stem}.json"), **extra}
+        params = {k: v for k, v in params.items()
+                  if k in REQUIRED_PARAMETERS or k in declared[nb]}
+        params.update({k: v for k, v in BATCH_OVERRIDES.items() if k in declared[nb]})
+        spec = by_job.get((branch, Path(nb)))
+        job = Job(branch=branch, notebook=nb.stem, source=str(nb), directory=str(directory),
+                  parameters=params, input_hashes=hashes, scope=scope)
+        if spec is not None:
+            params.update(spec.parameters)
+            if spec.not_applicable:
+                _mark_not_applicable(job, *spec.not_applicable, lang=lang)
+        return job
+
+    overview_html = None
+    for nb in run_notebooks:
+        job = make_job(RUN_BRANCH, nb, run_dir / OVERVIEW_DIR, {"branches": list(branches)}, RUN_SCOPE)
+        if job.status != NOT_APPLICABLE and overview_html is None:
+            overview_html = f"../{OVERVIEW_DIR}/{nb.stem}.html"
+        jobs.append(job)
     for branch in branches:
         dirname = safe_name(branch)
         # Two branch names that clean to the same folder name must not share it.
@@ -225,18 +268,10 @@ def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path],
         if directory.resolve().parent != run_dir.resolve():
             raise BatchError(f"branch {branch!r} would write outside the run directory")
         for nb in notebooks:
-            params = {"branch": branch, "data_dir": str(data_dir), "config_dir": str(config_dir),
-                      "lang": lang, "results_path": str(directory / f"{nb.stem}.json")}
-            params = {k: v for k, v in params.items()
-                      if k in REQUIRED_PARAMETERS or k in declared[nb]}
-            params.update({k: v for k, v in BATCH_OVERRIDES.items() if k in declared[nb]})
-            spec = by_job.get((branch, Path(nb)))
-            job = Job(branch=branch, notebook=nb.stem, source=str(nb), directory=str(directory),
-                      parameters=params, input_hashes=hashes)
-            if spec is not None:
-                params.update(spec.parameters)
-                if spec.not_applicable:
-                    _mark_not_applicable(job, *spec.not_applicable, lang=lang)
+            if nb in run_notebooks:
+                continue
+            job = make_job(branch, nb, directory, {}, "branch")
+            job.overview_html = overview_html
             jobs.append(job)
     return jobs
 
@@ -268,8 +303,12 @@ _TOC_STYLE = (
 )
 
 
-def _prepare_for_export(nb, *, title: str, meta: str):
-    """Drop stderr streams, add anchors and a table of contents after the first heading."""
+def _prepare_for_export(nb, *, title: str, meta: str, links: Sequence[tuple[str, str]] = ()):
+    """Drop stderr streams, add anchors and a table of contents after the first heading.
+
+    ``links`` (text, href) go into the meta line: a branch report links back to the run's
+    overview and index.
+    """
     import nbformat
 
     headings = []
@@ -290,7 +329,9 @@ def _prepare_for_export(nb, *, title: str, meta: str):
         f'<li style="margin-left:{(level - 2) * 14}px"><a href="#{anchor}">{html.escape(text)}</a></li>'
         for level, text, anchor in headings
     )
-    block = (_TOC_STYLE + f'<div class="cx-meta">{html.escape(meta)}</div>'
+    nav = "".join(f' · <a class="cx-back" href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
+                  for text, href in links)
+    block = (_TOC_STYLE + f'<div class="cx-meta">{html.escape(meta)}{nav}</div>'
              + (f'<nav class="cx-toc"><b>目录 Contents</b><ol>{toc}</ol></nav>' if headings else ""))
     insert_at = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
     nb.cells.insert(insert_at, nbformat.v4.new_markdown_cell(block))
@@ -299,8 +340,11 @@ def _prepare_for_export(nb, *, title: str, meta: str):
 
 
 def export_html(nb_path: str | os.PathLike, html_path: str | os.PathLike, *, title: str,
-                meta: str = "") -> None:
+                meta: str = "", links: Sequence[tuple[str, str]] = ()) -> None:
     """Export an executed notebook to self-contained HTML with no code cells.
+
+    ``links``: (text, href) pairs shown in the meta line under the title (the way back
+    to the run's overview and index).
 
     The page fetches nothing from any host (no CDN script, font or style: the
     ``cxeval_report`` template drops what the lab template loads) and prints on A4
@@ -310,7 +354,7 @@ def export_html(nb_path: str | os.PathLike, html_path: str | os.PathLike, *, tit
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(nb_path), as_version=4)
-    nb = _prepare_for_export(nb, title=title, meta=meta)
+    nb = _prepare_for_export(nb, title=title, meta=meta, links=links)
     exporter = HTMLExporter(template_name=REPORT_TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)],
                             exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True)
@@ -365,6 +409,39 @@ def export_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike, *, chr
             raise BatchError(f"Chromium could not print {Path(html_path).name}: {tail[0]}")
         os.replace(tmp, pdf_path)
     return pdf_path
+
+
+def _job_title(job: Job, lang: str = "zh") -> str:
+    """A report's title: "潮安 · 01_baseline", or the overview's name for a run-scope job."""
+    from cxeval.report import tr
+
+    if job.scope == RUN_SCOPE:
+        return tr(*_NOTEBOOK_TITLES.get(job.notebook, ("全省概览", "Overview")), lang)
+    return f"{job.branch} · {job.notebook}"
+
+
+def _back_links(job: Job, lang: str = "zh") -> list[tuple[str, str]]:
+    """The links of a report's meta line: the run's overview (branch reports) and index."""
+    from cxeval.report import tr
+
+    links = []
+    if job.scope != RUN_SCOPE and job.overview_html:
+        links.append((tr("← 全省概览", "← Overview", lang), job.overview_html))
+    links.append((tr("全部报告", "All reports", lang), "../index.html"))
+    return links
+
+
+def _not_applicable_html(job: Job, title: str, lang: str) -> str:
+    """A page for an overview that does not apply, so branch reports never link to nothing."""
+    from cxeval.report import tr
+
+    return (
+        f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head><body style='font-family:sans-serif;max-width:900px;"
+        f"margin:2em auto'><h1>{html.escape(title)}</h1><p>{html.escape(tr('不适用：', 'Not applicable: ', lang))}"
+        f"{html.escape(job.error or '')}</p><p><a href='../index.html'>"
+        f"{html.escape(tr('全部报告', 'All reports', lang))}</a></p></body></html>"
+    )
 
 
 def _error_html(job: Job, title: str) -> str:
@@ -438,7 +515,8 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
     tmp_nb = directory / f".{job.notebook}.partial.ipynb"
     socket_dir = tempfile.mkdtemp(prefix="cxk-")
     _JOB_SOCKETS.append(socket_dir)
-    title = f"{job.branch} · {job.notebook}"
+    lang = job.parameters.get("lang", "zh")
+    title = _job_title(job, lang)
     start = time.perf_counter()
     error: BaseException | None = None
     try:
@@ -455,12 +533,13 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
     if tmp_nb.exists():
         os.replace(tmp_nb, final_nb)
         job.ipynb = final_nb.name
-    lang = job.parameters.get("lang", "zh")
     reason = _not_applicable_reason(error) if error is not None else None
     if reason is not None:
         # Not a report: nothing to export, and the index shows the reason instead of a link.
         _mark_not_applicable(job, *reason, lang=lang)
         error = None
+        if job.scope == RUN_SCOPE:   # branch reports link here: say why there is no overview
+            _atomic_write_text(final_html, _not_applicable_html(job, title, lang))
     elif error is None:
         try:
             results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.exists() else {}
@@ -472,7 +551,7 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
             else:
                 job.results = results
                 meta = f"cxeval {__version__} · {_dt.datetime.now():%Y-%m-%d %H:%M}"
-                export_html(final_nb, final_html, title=title, meta=meta)
+                export_html(final_nb, final_html, title=title, meta=meta, links=_back_links(job, lang))
                 job.status = OK
                 job.html = final_html.name
         except BaseException as exc:  # noqa: BLE001
@@ -580,10 +659,14 @@ border-radius:50%;margin-right:6px;vertical-align:middle}.good{background:#2e8b5
 td.na{color:#6b7785;background:#f2f4f7}.why{display:block;color:#5b6675;font-size:.82em;max-width:22em}.failed{color:#c0392b;font-weight:600}.err{color:#7a2a20;
 font-size:.85em;display:block;max-width:22em;overflow-wrap:anywhere}.small{color:#5b6675;font-size:.85em}
 .legend>span{margin-right:14px;display:inline-block}
+.overview{background:#fff;border:1px solid #c9d6e6;border-left:6px solid #1f5fa8;border-radius:6px;
+padding:10px 14px;margin:10px 0 14px;box-shadow:0 1px 3px rgba(0,0,0,.06)}
+.ov-link{font-size:1.15em;font-weight:700;margin-right:12px}.ov-text{display:inline-block;margin-top:2px}
 @media (max-width:700px){th,td{padding:6px;font-size:.85em}h1{font-size:1.2em}}
 """
 
 _NOTEBOOK_TITLES = {
+    "00_overview": ("全省概览", "Overview"),
     "01_baseline": ("满意度现状", "Baseline"),
     "02_root_cause_pareto": ("根因与帕累托", "Root cause & Pareto"),
     "03_pilot_vs_rollout": ("试点与推广", "Pilot vs rollout"),
@@ -611,7 +694,8 @@ def summary_line(manifest: dict, *, lang: str = "zh") -> str:
 
     jobs = manifest.get("jobs", [])
     c = status_counts(jobs)
-    n_branches = len(dict.fromkeys(j["branch"] for j in jobs))
+    n_branches = len(manifest.get("branches") or dict.fromkeys(
+        j["branch"] for j in jobs if j.get("scope", "branch") != RUN_SCOPE))
     zh = [f"{c[OK]} 份报告", f"{c[NOT_APPLICABLE]} 项不适用", f"{c[FAILED]} 份失败"]
     en = [f"{c[OK]} reports", f"{c[NOT_APPLICABLE]} not applicable", f"{c[FAILED]} failed"]
     if c[INTERRUPTED]:
@@ -622,6 +706,54 @@ def summary_line(manifest: dict, *, lang: str = "zh") -> str:
         en.append(f"{c['pending']} not finished")
     return tr(f"{n_branches} 个分公司，{len(jobs)} 项：" + "，".join(zh),
               f"{n_branches} branches, {len(jobs)} jobs: " + ", ".join(en), lang)
+
+
+_ERROR_LEADS = {
+    "DataError": ("输入数据有误，报告未生成", "The input data has problems; the report was not made"),
+    "ConfigError": ("配置文件有误，报告未生成", "A configuration file has problems; the report was not made"),
+    "timeout": ("运行超时，报告未生成", "The report ran out of time"),
+}
+_ERROR_LEAD = ("运行出错，报告未生成", "The report could not be made")
+
+
+def error_summary(error: str | None, *, lang: str = "zh") -> str:
+    """A failed job's error as the index shows it: a lead-in in the run's language, then
+    the error's first line in full and its first listed problem.
+
+    The manifest keeps the whole error; the index must not cut a sentence in half, nor
+    show a Chinese reader only "DataError: ... (cell 4)". The cell number and the error
+    class name are for the analyst opening the executed notebook, not for the index.
+    Text is already masked by the batch (:func:`cxeval.report.mask_text`) and masked
+    again here.
+
+    Examples
+    --------
+    >>> error_summary("DataError: survey.csv has 1 problem\\n  - row 7, column satisfied: 361 > 349 (cell 4)")
+    '输入数据有误，报告未生成：survey.csv has 1 problem — row 7, column satisfied: 361 > 349'
+    """
+    from cxeval.report import mask_text, tr
+
+    text = mask_text(str(error or "")).strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return tr(*_ERROR_LEAD, lang)
+    first = lines[0]
+    name, sep, rest = first.partition(": ")
+    key = name if sep and re.fullmatch(r"[A-Za-z_][\w.]*", name) else None
+    if key:
+        first = rest
+    elif first.startswith("timeout"):
+        key = "timeout"
+        first = first.partition(": ")[2] or first
+    lead = _ERROR_LEADS.get((key or "").rsplit(".", 1)[-1], _ERROR_LEAD)
+    problems = [line.lstrip("-• ").strip() for line in lines[1:] if line.startswith(("-", "•"))]
+    parts = [re.sub(r"\s*\(cell \d+\)$", "", first)]
+    if problems:
+        parts.append(re.sub(r"\s*\(cell \d+\)$", "", problems[0]))
+        if len(problems) > 1:
+            parts.append(tr(f"另有 {len(problems) - 1} 个问题，见报告", f"{len(problems) - 1} more in the report", lang))
+    sep_text = tr("：", ": ", lang)
+    return tr(*lead, lang) + sep_text + " — ".join(p for p in parts if p)
 
 
 def _legend(lang: str) -> str:
@@ -641,6 +773,37 @@ def _legend(lang: str) -> str:
     return spans + f"<span><span class='failed'>✕</span> {html.escape(failed)}</span>"
 
 
+def _overview_block(job: dict, lang: str) -> str:
+    """The run's overview, linked above the branch table with its headline (or why not)."""
+    from cxeval.report import tr
+
+    title = tr(*_NOTEBOOK_TITLES.get(job["notebook"], (job["notebook"], job["notebook"])), lang)
+    folder = Path(job.get("parameters", {}).get("results_path", "")).parent.name or OVERVIEW_DIR
+    href = html.escape(f"{folder}/{job.get('html') or ''}", quote=True)
+    results = job.get("results") or {}
+    status = job.get("status")
+    en = lang == "en"
+    if status == OK:
+        colour = results.get("status") if results.get("status") in INDEX_STATUSES else "none"
+        text = (results.get("headline_en") if en else None) or results.get("headline") or ""
+        reason = (results.get("reason_en") if en else None) or results.get("reason")
+        body = (f'<a class="ov-link" href="{href}">{html.escape(title)} →</a>'
+                f'<span class="ov-text"><span class="s {colour}"></span>{html.escape(str(text))}</span>'
+                + (f'<span class="why">{html.escape(str(reason))}</span>' if reason and colour in ("warn", "bad")
+                   else ""))
+    elif status == NOT_APPLICABLE:
+        reason = (results.get("headline_en") if en else results.get("headline")) or job.get("error") or ""
+        body = (f'<b>{html.escape(title)}</b><span class="ov-text"><span class="s na"></span>'
+                f'{html.escape(tr("不适用：", "n/a: ", lang))}{html.escape(str(reason))}</span>')
+    elif status == FAILED:
+        body = (f'<a class="failed" href="{href}">✕ {html.escape(title)}</a>'
+                f'<span class="err">{html.escape(error_summary(job.get("error"), lang=lang))}</span>')
+    else:
+        body = (f'<b>{html.escape(title)}</b><span class="ov-text small">'
+                f'{html.escape(tr("未完成", "not finished", lang))}</span>')
+    return f'<section class="overview" id="overview">{body}</section>'
+
+
 def render_index(manifest: dict, *, lang: str = "zh") -> str:
     """The index page of a run: one row per branch, one column per notebook.
 
@@ -649,11 +812,15 @@ def render_index(manifest: dict, *, lang: str = "zh") -> str:
     rule stands behind it (``status`` good / warn / bad; ``none`` or anything else is
     shown without a colour), and for warn and bad the recorded ``reason`` /
     ``reason_en``. A job that does not apply (``n/a``) is grey with its reason and no
-    link; a failed one links the error page. Everything from data is HTML-escaped.
+    link; a failed one links the error page with :func:`error_summary`. A run-scope job
+    (the overview) is not a column: it is linked above the table, with its headline.
+    Everything from data is HTML-escaped.
     """
     from cxeval.report import tr
 
-    jobs = manifest.get("jobs", [])
+    jobs = [j for j in manifest.get("jobs", []) if j.get("scope", "branch") != RUN_SCOPE]
+    overview = "".join(_overview_block(j, lang) for j in manifest.get("jobs", [])
+                       if j.get("scope", "branch") == RUN_SCOPE)
     notebooks: list[str] = []
     branches: list[str] = []
     cells: dict = {}
@@ -700,7 +867,7 @@ def render_index(manifest: dict, *, lang: str = "zh") -> str:
             else:
                 tds.append(
                     f'<td><a class="failed" href="{href}">✕ {html.escape(tr("失败", "Failed", lang))}</a>'
-                    f'<span class="err">{html.escape(str(job.get("error") or ""))[:400]}</span></td>')
+                    f'<span class="err">{html.escape(error_summary(job.get("error"), lang=lang))}</span></td>')
         rows.append(f'<tr><td class="branch">{html.escape(branch)}</td>{"".join(tds)}</tr>')
     title = tr("服务质量改进报告", "Service-quality improvement reports", lang)
     plan = manifest.get("plan")
@@ -712,47 +879,76 @@ def render_index(manifest: dict, *, lang: str = "zh") -> str:
         f"<h1>{html.escape(title)}</h1><p class='meta'>{html.escape(tr('运行', 'Run', lang))} "
         f"{html.escape(str(manifest.get('run_id', '')))} · cxeval {html.escape(str(manifest.get('version', '')))}"
         f"{plan_note} · {html.escape(summary_line(manifest, lang=lang))}</p>"
-        f"<p class='legend small'>{_legend(lang)}</p>"
+        f"{overview}<p class='legend small'>{_legend(lang)}</p>"
         f"<div class='wrap'><table><thead><tr><th>{html.escape(tr('分公司', 'Branch', lang))}</th>{head}</tr>"
         f"</thead><tbody>{''.join(rows)}</tbody></table></div></main></body></html>"
     )
 
 
-def export_xlsx(run_dir: str | os.PathLike, jobs: Sequence[Job]) -> list[Path]:
-    """One Excel workbook per branch with the key tables its notebooks recorded.
+def export_xlsx(run_dir: str | os.PathLike, jobs: Sequence[Job], *, lang: str = "zh") -> list[Path]:
+    """One Excel workbook per branch (and one for the overview) with the key tables its
+    notebooks recorded, as a reader of the run's language expects them.
 
-    Tables come from each job's results sidecar (:func:`cxeval.report.record_table`);
-    sheets are named ``<notebook number> <table name>`` (Excel allows 31 characters).
+    Tables come from each job's results sidecar (:func:`cxeval.report.record_table`).
+    Sheets are named ``<notebook number> <title>`` (the title the notebook gave, else the
+    table's name; Excel allows 31 characters). Headers are the labels the notebook showed
+    the table with, else :func:`cxeval.report.header` in ``lang``; numeric cells stay
+    numbers with the Excel number format of their display (``0.0%``, ``0.00``,
+    ``#,##0``; per-cent points scaled by 100 with a ``pp`` format), never raw floats such
+    as 0.9174649963. Text is masked and kept from running as a formula
+    (:func:`cxeval.report.safe_table`).
     """
     import pandas as pd
 
     from cxeval._io import atomic_write
-    from cxeval.report import safe_table
+    from cxeval.report import header, safe_table, tr
 
     by_branch: dict[str, list[Job]] = {}
     for job in jobs:
         by_branch.setdefault(job.directory, []).append(job)
     written = []
     for directory, branch_jobs in by_branch.items():
-        sheets: dict[str, pd.DataFrame] = {}
+        sheets: dict[str, tuple[pd.DataFrame, list]] = {}
         for job in branch_jobs:
             sidecar = Path(job.parameters["results_path"])
             if job.status != OK or not sidecar.exists():
                 continue
             tables = json.loads(sidecar.read_text(encoding="utf-8")).get("tables", {})
             for name, table in tables.items():
-                sheet = re.sub(r"[\\/*?:\[\]]", "_", f"{job.notebook[:2]} {name}")[:31]
+                title = table.get("title") or name
+                sheet = re.sub(r"[\\/*?:\[\]]", "_", f"{job.notebook[:2]} {title}")[:31]
                 while sheet in sheets:
                     sheet = sheet[:29] + f"~{len(sheets) % 10}"
-                sheets[sheet] = safe_table(pd.DataFrame(table["rows"], columns=table["columns"]))
+                frame = pd.DataFrame(table["rows"], columns=table["columns"])
+                formats = table.get("formats", {})
+                for col, spec in formats.items():
+                    if col in frame and spec.get("scale", 1) != 1:
+                        frame[col] = pd.to_numeric(frame[col], errors="coerce") * spec["scale"]
+                for col in frame.columns:   # True / False read as 是 / 否 in a Chinese workbook
+                    if frame[col].map(lambda v: isinstance(v, bool) or v is None).all() and frame[col].notna().any():
+                        frame[col] = frame[col].map({True: tr("是", "yes", lang), False: tr("否", "no", lang)})
+                labels = table.get("labels", {})
+                number_formats = [formats.get(col, {}).get("number_format") for col in frame.columns]
+                frame.columns = [labels.get(col) or header(col, lang) for col in frame.columns]
+                sheets[sheet] = (safe_table(frame), number_formats)
         if not sheets:
             continue
         path = Path(directory) / f"{Path(directory).name}.xlsx"
 
         def write(tmp, sheets=sheets):
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                for sheet, frame in sheets.items():
+                for sheet, (frame, number_formats) in sheets.items():
                     frame.to_excel(writer, sheet_name=sheet, index=False)
+                    ws = writer.sheets[sheet]
+                    for j, number_format in enumerate(number_formats, start=1):
+                        width = max([len(str(frame.columns[j - 1])) * 2] + [8])
+                        ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = min(width, 40)
+                        if not number_format:
+                            continue
+                        for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                            for cell in row:
+                                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                                    cell.number_format = number_format
 
         written.append(atomic_write(path, write))
     return written
@@ -963,7 +1159,10 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         requested = branches or (plan.branches if plan is not None else None)
         branch_list = cxplan.match_branches(requested, found) if requested else found
         declared = {nb: notebook_parameters(nb) for nb in nb_paths}
-        specs = cxplan.resolve(plan, branch_list, nb_paths, declared, parameters)
+        # A plan is written for every notebook of the folder; a run may select some.
+        every = discover_notebooks(notebooks_dir, None) if plan is not None and notebooks else nb_paths
+        available = {nb: declared.get(nb) or notebook_parameters(nb) for nb in every}
+        specs = cxplan.resolve(plan, branch_list, nb_paths, declared, parameters, available=available)
         out_dir = _output_folder(out)
         # Absolute: notebooks run with the notebooks folder as their working directory,
         # so a relative results path would land beside the notebooks.
@@ -1002,7 +1201,7 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         write_index(run_dir, lang=lang)
         raise BatchInterrupted(run_dir, sum(j.status == INTERRUPTED for j in all_jobs)) from None
     if "xlsx" in formats:
-        export_xlsx(run_dir, all_jobs)
+        export_xlsx(run_dir, all_jobs, lang=lang)
     if "pdf" in formats:
         for job in all_jobs:
             if job.status == OK and job.html:
@@ -1069,7 +1268,7 @@ def _run_jobs(jobs: list[Job], *, workers: int, timeout: float | None, progress:
                         job.error = f"the job's process died (exit code {proc.exitcode})"
                 if job.status == FAILED and not (Path(job.directory) / f"{job.notebook}.html").exists():
                     _atomic_write_text(Path(job.directory) / f"{job.notebook}.html",
-                                       _error_html(job, f"{job.branch} · {job.notebook}"))
+                                       _error_html(job, _job_title(job, job.parameters.get("lang", "zh"))))
                     job.html = f"{job.notebook}.html"
                 del running[proc]
                 bar.update(1)

@@ -26,7 +26,7 @@ from cxeval._moved import moved
 from cxeval.checks import check_frame, check_how_many, check_share, require_columns
 from cxeval.errors import DataError
 
-__all__ = ["BONE_NAMES", "DONE_STATUSES", "prioritise", "action_plan"]
+__all__ = ["BONE_NAMES", "DONE_STATUSES", "prioritise", "action_plan", "votes_only"]
 
 #: English names of the usual bones (the 6M of Ishikawa plus the service bones of
 #: DOMAIN.md section 1), used by ``lang="en"``; other bone names are shown as given.
@@ -332,6 +332,16 @@ def action_plan(key_factors: pd.DataFrame, actions: pd.DataFrame, *, as_of=None,
     plan["key_factor"] = plan["key_factor"].astype(bool)
     return plan[["rank", *names, "key_factor", "action", "owner", "due", "status", "no_action",
                  "overdue"]]
+
+
+def votes_only(priorities: pd.DataFrame) -> bool:
+    """Whether :func:`prioritise` scored on votes alone (its ``score`` is a share of the votes).
+
+    With other evidence (complaint counts, minutes) the score is the mean of each cause's
+    shares, and is read as a combined share.
+    """
+    known = {"rank", "bone", "cause", "subcause", "cause_en", "votes", "score", "cum_score", "key_factor"}
+    return not (set(priorities.columns) - known)
 
 
 # The sentences moved to cxeval.text.rootcause, the tables to cxeval.report.rootcause and

@@ -66,13 +66,11 @@ def _title(ax, text: str, **kwargs) -> None:
 
 
 def _percent_axis(ax, axis: str = "y") -> None:
-    # one decimal when the axis spans only a few points, so that neighbouring ticks never
-    # read the same ("99%", "99%"); call after the limits are set
-    lo, hi = ax.get_ylim() if axis == "y" else ax.get_xlim()
-    span = abs(hi - lo)
-    decimals = 0 if span >= 0.06 else 1 if span >= 0.006 else 2
-    fmt = PercentFormatter(xmax=1, decimals=decimals)
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    # even steps printed exactly (never 92, 90, 88, 85 from a 2.5-point step), one decimal
+    # when the axis spans only a few points; call after the limits are set
+    from cxeval.plots import percent_axis
+
+    percent_axis(ax, axis=axis)
 
 
 def plot_rates(data, *, x="period", hue=None, target=None, ax=None, lang="zh", title=None,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cxeval.checks import require_columns
-from cxeval.plots import no_data, plain_label
+from cxeval.plots import no_data, percent_axis, plain_label
 
 __all__: list[str] = ["plot_sla_funnel", "plot_on_time_trend", "plot_fcr_trend",
                       "plot_repeat_trend", "plot_campaign_status"]
@@ -123,7 +123,6 @@ def plot_on_time_trend(data: pd.DataFrame, *,
     -------
     matplotlib Axes
     """
-    from matplotlib.ticker import PercentFormatter
 
     from cxeval.plots import PALETTE
 
@@ -146,7 +145,7 @@ def plot_on_time_trend(data: pd.DataFrame, *,
                        label=_tr(f"目标 {targets[col] * 100:.0f}%（{labels.get(col, col)}）",
                                  f"Target {targets[col] * 100:.0f}% ({labels.get(col, col)})", lang))
     _month_ticks(ax, periods, lang)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    percent_axis(ax, axis="y")
     ax.set_ylabel(_tr("及时率", "On-time rate", lang))
     ax.legend(frameon=False, fontsize=8)
     if title:
@@ -175,7 +174,6 @@ def plot_fcr_trend(data: pd.DataFrame, *, margin: float = 0.05, lang: str = "zh"
     matplotlib Axes
         The branch's FCR (solid), the provincial FCR (grey) and the target (dashed red).
     """
-    from matplotlib.ticker import PercentFormatter
 
     from cxeval.plots import PALETTE
 
@@ -195,7 +193,7 @@ def plot_fcr_trend(data: pd.DataFrame, *, margin: float = 0.05, lang: str = "zh"
             label=_tr(f"目标：全省 +{margin * 100:.0f} pp",
                       f"Target: province +{margin * 100:.0f} pp", lang))
     _month_ticks(ax, periods, lang)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    percent_axis(ax, axis="y")
     ax.set_ylabel(_tr("一次性解决率", "First-contact resolution", lang))
     ax.legend(frameon=False, fontsize=8)
     if title:

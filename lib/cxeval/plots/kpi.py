@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cxeval.checks import NOT_A_RESULT, check_frame, require_columns
-from cxeval.plots import no_data, plain_label
+from cxeval.plots import no_data, percent_axis, plain_label
 
 __all__: list[str] = ["plot_points_lost", "plot_rank", "plot_period_trend"]
 
@@ -135,7 +135,8 @@ def plot_rank(data: pd.DataFrame, *, unit: str, ax=None, value: str = "total", l
     if max_points is not None:
         target_line(ax, float(max_points), label=report.tr("满分", "Full points", lang))
         ax.set_ylim(0, float(max_points) * 1.1)
-        ax.legend(loc="lower right", fontsize="small")
+        # outside, under the axes: inside, every corner holds a bar (the legend hid the last)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize="small", frameon=False)
     return ax
 
 
@@ -156,7 +157,6 @@ def plot_period_trend(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: s
     matplotlib Axes
     """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import PercentFormatter
 
     from cxeval import report
     from cxeval.plots import PALETTE
@@ -184,7 +184,7 @@ def plot_period_trend(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: s
                 label=report.tr("各单位平均", "Mean of all units", lang), zorder=2)
     ax.set_xticks(range(len(periods)), periods)
     ax.set_ylim(0, 105)
-    ax.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
+    percent_axis(ax, axis="y", xmax=100)
     ax.set_ylabel(report.tr("得分率", "Share of points earned", lang))
     ax.legend(loc="lower right", fontsize="small")
     return ax

@@ -70,7 +70,7 @@ def campaign_settings(result: CampaignResult, *, campaign_baseline: str = "", re
     return [
         {"name": "campaign_baseline", "value": result.baseline_period, "given": bool(campaign_baseline),
          "label": ("活动基线月", "campaign baseline month"),
-         "source": ("活动配置 sla.yaml", "the campaign configuration sla.yaml")},
+         "source": ("投诉处理活动的配置", "the complaint campaign's configuration")},
         {"name": "repeat_period", "value": top_month, "given": bool(repeat_period),
          "label": ("重复投诉客户排名月份", "month of the top repeat complainers"),
          "source": ("数据中最近的月份", "the latest month in the data")},

@@ -18,6 +18,7 @@ __all__ = ["show_priorities", "show_action_plan"]
 def show_priorities(priorities: pd.DataFrame, *, lang: str = "zh", caption: str | None = None):
     """Formatted :func:`prioritise` table (pandas Styler); key factors marked "✔"."""
     from cxeval import report
+    from cxeval.rootcause import votes_only
 
     shown = priorities.copy()
     shown["cause"] = _names(shown, lang)
@@ -27,7 +28,9 @@ def show_priorities(priorities: pd.DataFrame, *, lang: str = "zh", caption: str 
     shown["key_factor"] = shown["key_factor"].map({True: "✔", False: ""})
     labels = {"rank": report.tr("排名", "Rank", lang), "bone": report.tr("类别", "Bone", lang),
               "cause": report.tr("原因", "Cause", lang), "votes": report.tr("票数", "Votes", lang),
-              "score": report.tr("得分", "Score", lang), "cum_score": report.tr("累计", "Cumulative", lang),
+              "score": (report.tr("得票占比", "Share of votes", lang) if votes_only(priorities)
+                        else report.tr("综合占比", "Combined share", lang)),
+              "cum_score": report.tr("累计占比", "Cumulative share", lang),
               "key_factor": report.tr("要因", "Key factor", lang)}
     return report.table(shown, formats={"votes": "int", "score": "pct", "cum_score": "pct"},
                         labels=labels, caption=caption)

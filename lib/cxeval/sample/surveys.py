@@ -87,19 +87,32 @@ COMPETITOR_SEGMENTS = ["C网", "G网", "小灵通"]
 LEAD_TARGET = 0.16
 
 
-#: Satisfaction (%) and responses pooled over 2006-Q2..Q4, per branch, in the segment
-#: order OWN_SEGMENTS + COMPETITOR_SEGMENTS. 贵阳 is DOMAIN.md section 4's row; the others
-#: were solved so that the pooled province matches the document's 全省 row.
-BRAND_2006: dict[str, tuple[tuple[float, ...], tuple[int, ...]]] = {
-    "贵阳": ((71.0, 70.8, 77.7, 66.4, 53.6, 58.3), (338, 338, 2025, 418, 594, 338)),
-    "遵义": ((74.5, 76.6, 75.6, 60.2, 51.9, 58.8), (360, 614, 1426, 267, 643, 290)),
-    "安顺": ((69.6, 71.2, 71.2, 60.3, 50.3, 58.6), (232, 353, 915, 187, 378, 185)),
-    "黔南": ((72.7, 74.6, 74.7, 58.1, 50.3, 55.9), (290, 467, 1043, 199, 472, 229)),
-    "黔东南": ((69.7, 71.8, 73.3, 59.0, 51.7, 58.1), (267, 479, 1053, 205, 469, 226)),
-    "铜仁": ((75.7, 77.4, 77.4, 59.8, 51.1, 56.5), (217, 459, 974, 172, 435, 218)),
-    "毕节": ((72.8, 74.0, 72.6, 59.1, 51.0, 56.0), (324, 507, 1269, 225, 556, 269)),
-    "六盘水": ((73.1, 75.5, 74.5, 58.5, 49.8, 56.5), (229, 404, 1017, 201, 424, 200)),
-    "黔西南": ((76.3, 77.9, 77.6, 60.0, 49.9, 57.4), (248, 386, 1017, 178, 436, 211)),
+#: DOMAIN.md section 4's table, pooled over 2006-Q2..Q4, per branch, in the segment order
+#: OWN_SEGMENTS + COMPETITOR_SEGMENTS: the rates (%) as printed, the responses and the
+#: satisfied counts. Counts were solved (a linear programme, then whole numbers) so that
+#: every branch's own and competitor totals are the table's to within 0.05 pp (黔西南 78.6,
+#: 黔南 70.4: spread 8.2; 黔南 leads by 15.5), the pooled province is 74.7 / 55.0 and its
+#: segment rates are the 全省 row's to within 0.1 pp. Each cell's count is its rate times
+#: its responses, but for the largest cell of each group, nudged to land the totals.
+BRAND_2006: dict[str, tuple[tuple[float, ...], tuple[int, ...], tuple[int, ...]]] = {
+    "贵阳": ((71.0, 70.8, 77.7, 66.4, 53.6, 58.3), (338, 338, 2012, 418, 469, 2000),
+          (240, 239, 1564, 278, 251, 1166)),
+    "遵义": ((76.6, 77.5, 68.0, 64.1, 48.6, 58.3), (300, 410, 1307, 210, 443, 230),
+          (230, 318, 888, 135, 215, 134)),
+    "安顺": ((79.0, 76.3, 73.5, 56.7, 43.1, 52.3), (263, 450, 1525, 210, 573, 395),
+          (208, 343, 1121, 119, 247, 207)),
+    "黔南": ((70.0, 73.4, 70.3, 57.9, 52.9, 57.9), (398, 100, 1235, 210, 480, 113),
+          (279, 73, 868, 122, 254, 65)),
+    "黔东南": ((68.0, 81.0, 75.8, 52.1, 50.5, 56.7), (300, 101, 1100, 210, 1036, 100),
+           (204, 82, 834, 109, 523, 57)),
+    "铜仁": ((74.3, 76.7, 78.4, 59.9, 61.5, 55.3), (285, 115, 1100, 100, 1079, 100),
+          (212, 88, 862, 60, 664, 55)),
+    "毕节": ((70.6, 71.8, 77.6, 53.1, 41.9, 58.5), (300, 450, 2004, 348, 785, 100),
+          (212, 323, 1555, 185, 329, 58)),
+    "六盘水": ((71.9, 76.2, 73.7, 70.0, 47.1, 56.7), (300, 102, 1100, 273, 418, 270),
+           (216, 78, 810, 191, 197, 153)),
+    "黔西南": ((75.8, 72.3, 79.8, 63.8, 58.3, 62.2), (252, 100, 1100, 210, 389, 100),
+           (191, 72, 878, 134, 227, 62)),
 }
 
 
@@ -224,7 +237,7 @@ def brand_survey(seed: int = 0) -> pd.DataFrame:
     DataFrame
         ``period`` ("2006-Q2".."2006-Q4"), ``branch`` (:data:`GUIZHOU`), ``segment``
         (:data:`OWN_SEGMENTS` then :data:`COMPETITOR_SEGMENTS`), ``responses``,
-        ``satisfied`` (int). Pooled over quarters each rate is :data:`BRAND_2006`.
+        ``satisfied`` (int). Pooled over quarters each cell holds :data:`BRAND_2006`'s counts.
 
     Raises
     ------
@@ -243,12 +256,11 @@ def brand_survey(seed: int = 0) -> pd.DataFrame:
     segments = OWN_SEGMENTS + COMPETITOR_SEGMENTS
     rows = []
     for branch in GUIZHOU:
-        rates, totals = BRAND_2006[branch]
-        for segment, rate, total in zip(segments, rates, totals):
+        rates, totals, counts = BRAND_2006[branch]
+        for segment, rate, total, wanted in zip(segments, rates, totals, counts):
             share = np.full(3, 1 / 3) * (1 + rng.normal(0, 0.06, 3))
             resp = np.rint(total * share / share.sum()).astype(np.int64)
             resp[-1] = total - resp[:-1].sum()
-            wanted = round(rate / 100 * total)
             q_rate = rate / 100 + np.array(_BRAND_TREND) + rng.normal(0, 0.008, 3)
             sat = np.minimum(np.rint(q_rate * resp).astype(np.int64), resp)
             sat = _distribute(sat, resp, wanted)

@@ -9,7 +9,9 @@ wording or a new language is a change of this folder alone:
 - :mod:`cxeval.text.rootcause` — fishbone, priorities, action plan;
 - :mod:`cxeval.text.pilot` — the verdict paragraph and the reading of each section;
 - :mod:`cxeval.text.kpi` — the scorecard, rank, trend, short boards, what-if;
-- :mod:`cxeval.text.complaints` — SLA, repeat complaints, FCR, campaign status.
+- :mod:`cxeval.text.complaints` — SLA, repeat complaints, FCR, campaign status;
+- :mod:`cxeval.text.overview` — the province overview and its digest (notebook 00);
+- :mod:`cxeval.text.kpi_rules` — each scorecard rule as a sentence a manager reads.
 
 Each function takes what a statistics module returned (a tidy table or a result object)
 and ``lang`` ("zh" or "en"), and returns a string; it computes nothing the statistics

@@ -284,10 +284,10 @@ def category_summary(check: CategoryCheck, lang: str = "zh") -> str:
             else ", ".join(check.examples["category"].astype("str").head(3))
         text = report.tr(
             f"{report.fmt_int(check.count)} 张工单（{report.fmt_pct(check.count / check.total)}）"
-            f"的投诉子项不在目录中（如 {shown}），已保留并单独列出，请核对后补入 categories.yaml。",
+            f"的投诉子项不在目录中（如 {shown}），已保留并单独列出，请核对后补入投诉子项目录。",
             f"{report.fmt_int(check.count)} tickets ({report.fmt_pct(check.count / check.total)}) "
             f"have a sub-item not in the list (e.g. {shown}); they are kept and listed "
-            "here: check them and add them to categories.yaml.", lang)
+            "here: check them and add them to the list of sub-items.", lang)
     if check.network_mismatch:
         text += report.tr(f" 另有 {report.fmt_int(check.network_mismatch)} 张工单的三网归属与子项目录不一致。",
                           f" {report.fmt_int(check.network_mismatch)} tickets name a network "

@@ -67,7 +67,7 @@ def describe_priorities(priorities: pd.DataFrame, *, lang: str = "zh") -> str:
     >>> import pandas as pd
     >>> causes = pd.DataFrame({"bone": ["人员", "方法"], "cause": ["a", "b"], "count": [3, 1]})
     >>> describe_priorities(prioritise(causes, threshold=0.7), lang="en")
-    '1 of 2 causes are key factors, with 75.0% of the weighted evidence: a.'
+    '1 of 2 causes are key factors, with 75.0% of all votes: a.'
     """
     from cxeval import report
 
@@ -77,10 +77,16 @@ def describe_priorities(priorities: pd.DataFrame, *, lang: str = "zh") -> str:
     key = priorities.loc[priorities["key_factor"].astype(bool).to_numpy()]
     share = report.fmt_pct(key["score"].sum())
     names = ("、" if lang == "zh" else ", ").join(_names(key, lang))
+    from cxeval.rootcause import votes_only
+
+    if votes_only(priorities):
+        weight = report.tr(f"合计占全部票数的 {share}", f"with {share} of all votes", lang)
+    else:
+        weight = report.tr(f"按票数与其他证据综合计算，合计占 {share}",
+                           f"with {share} of the votes and other evidence combined", lang)
     return report.tr(
-        f"{len(priorities)} 个原因中的 {len(key)} 个为要因，占加权证据的 {share}：{names}。",
-        f"{len(key)} of {len(priorities)} causes are key factors, with {share} of the weighted "
-        f"evidence: {names}.", lang)
+        f"{len(priorities)} 个原因中的 {len(key)} 个为要因，{weight}：{names}。",
+        f"{len(key)} of {len(priorities)} causes are key factors, {weight}: {names}.", lang)
 
 
 def describe_action_plan(plan: pd.DataFrame, *, lang: str = "zh", as_of=None) -> str:
