@@ -216,3 +216,24 @@ def test_key_numbers_and_nothing_at_all(survey):
     with pytest.raises(NotApplicable, match="没有任何可供比较的数据"):
         overview.require_inputs(survey=None, tickets=pd.DataFrame())
     assert words.missing_section("campaign", lang="zh") == "不适用：本次运行没有投诉工单。"
+
+
+def test_heat_map_draws_every_figure_readably(survey):
+    import matplotlib.colors as mcolors
+
+    from cxeval import plots
+
+    plots.theme()
+    table = overview.satisfaction_by_month(survey, target=0.95)
+    ax = plots.plot_satisfaction_heatmap(table, target=0.95, lang="en")
+    texts = ax.texts
+    assert len(texts) == len(table)                                       # one figure per branch and month
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(dict.fromkeys(table["branch"]))
+    image = ax.images[0]
+    for text in texts:
+        x, y = text.get_position()
+        cell = image.cmap(image.norm(image.get_array()[int(round(y)), int(round(x))]))
+        luminance = 0.2126 * cell[0] + 0.7152 * cell[1] + 0.0722 * cell[2]
+        ink = mcolors.to_rgb(text.get_color())
+        ink_luminance = 0.2126 * ink[0] + 0.7152 * ink[1] + 0.0722 * ink[2]
+        assert abs(luminance - ink_luminance) > 0.3, text.get_text()       # contrast with its cell

@@ -72,7 +72,10 @@ def plot_satisfaction_heatmap(data: pd.DataFrame, *, target: float = 0.95, lang:
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             if np.isfinite(values[i, j]):
-                ax.text(j, i, f"{values[i, j]:.1f}", ha="center", va="center", fontsize=8, color="#1d2733")
+                # white on the darkest reds and greens, dark elsewhere: every figure readable
+                shade = float(norm(values[i, j]))
+                ax.text(j, i, f"{values[i, j]:.1f}", ha="center", va="center", fontsize=8,
+                        color="white" if shade < 0.18 or shade > 0.85 else "#1d2733")
     ax.set_xticks(range(len(months)), months, rotation=45 if len(months) > 6 else 0, ha="right" if len(months) > 6 else "center",
                   fontsize=8)
     ax.set_yticks(range(len(branches)), [plain_label(b) for b in branches], fontsize=9)
