@@ -403,13 +403,13 @@ def campaign_status(result, limits) -> pd.DataFrame:
         ``actual``, ``goal`` (that month's trajectory point or level), ``final_goal``,
         ``status`` (met / on_track / off_track / no_data).
     """
-    from cxeval import complaints
+    from cxeval.complaints.config import _targets as campaign_targets
 
     columns = ["target", "label_zh", "label_en", "kind", "period", "baseline", "actual", "goal",
                "final_goal", "status"]
     if result is None or result.table.empty:
         return pd.DataFrame(columns=columns)
-    conf = complaints._targets(limits)
+    conf = campaign_targets(limits)
     relative = {t["id"] for t in conf["targets"] if t.get("benchmark")}
     latest = result.latest()
     return latest[~latest["target"].isin(relative)][columns].reset_index(drop=True)
