@@ -85,6 +85,16 @@ def run_notebook(tmp_path, sample_dir, configs_dir, monkeypatch):
     return _run
 
 
+def recorded_rows(table, recorded: dict) -> None:
+    """Assert that ``table`` is the table a report recorded (same columns, same values):
+    an explorer's table against the report's sidecar, labels and formats aside."""
+    from cxeval import report
+
+    mine = report.record_table(None, "t", table)
+    assert mine["columns"] == recorded["columns"]
+    assert mine["rows"] == recorded["rows"]
+
+
 def report_outputs(path):
     """Outputs of an executed notebook, checked to read well as a report.
 

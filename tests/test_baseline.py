@@ -114,7 +114,7 @@ def test_rates_errors_name_the_problem():
                                         r"'hall', 'responses', 'satisfied'"):
         baseline.rates(df, "branch")
     with pytest.raises(ValueError, match=r"target must be a proportion between 0 and 1 "
-                                         r"\(0.95 for 95%\), got 95"):
+                                         r"\(e.g. 0.95 for 95%\), got 95"):
         baseline.rates(df.assign(satisfied=9), "hall", target=95)
     with pytest.raises(ValueError, match=r"conf must be a confidence level between 0 and 1"):
         baseline.rates(df.assign(satisfied=9), "hall", conf=95)
@@ -824,8 +824,13 @@ def test_recent_keeps_latest_periods():
 
 
 def test_docstring_examples_run():
-    result = doctest.testmod(baseline, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 15 and result.failed == 0
+    from cxeval.baseline import assessment, brands, control, funnels, tables
+    from cxeval.report import baseline as baseline_report
+    from cxeval.text import baseline as baseline_text
+
+    for module in (tables, control, funnels, brands, assessment, baseline_text, baseline_report):
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
 
 
 def test_freeze_fixes_limits_on_the_baseline_and_flags_the_later_rise():

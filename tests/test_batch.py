@@ -174,7 +174,7 @@ def test_xlsx_export_collects_key_tables_masked(tmp_path):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["ok customers"]
     rows = list(book["ok customers"].values)
-    assert rows == [("customer_id", "n"), ("138****1234", 5)]
+    assert rows == [("客户号码", "n"), ("138****1234", 5)]   # a Chinese run: a reader's header
     assert "tables" not in manifest["jobs"][0]["results"]
     with pytest.raises(BatchError, match="formats must be among html, xlsx, pdf, got docx"):
         _run(tmp_path, ["潮安"], ["ok"], formats=("docx",))
@@ -320,3 +320,96 @@ def test_report_pages_fetch_nothing_from_other_hosts(tmp_path):
                 if (tag.get("src") or tag.get("href") or "").startswith(("http:", "https:", "//"))]
     assert external == []
     assert "@media print" in page and "size: A4" in page
+
+
+def test_run_scope_notebook_runs_once_per_run_and_every_page_links_to_it(tmp_path):
+    from bs4 import BeautifulSoup as Soup
+
+    manifest = _run(tmp_path, ["潮安", "贵阳"], ["overview", "ok"])
+    run_dir = Path(manifest["run_dir"])
+    assert [(j["branch"], j["notebook"], j["scope"]) for j in manifest["jobs"]] == [
+        ("全部 All", "overview", "run"), ("潮安", "ok", "branch"), ("贵阳", "ok", "branch")]
+    overview = manifest["jobs"][0]
+    assert overview["status"] == "ok", overview["error"]
+    assert overview["parameters"]["branches"] == ["潮安", "贵阳"]
+    assert overview["results"]["branches"] == ["潮安", "贵阳"]
+    assert (run_dir / "_overview" / "overview.html").exists()
+    index = Soup((run_dir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    link = index.select_one("section.overview a")
+    assert link["href"] == "_overview/overview.html" and "2 个分公司" in index.select_one("section.overview").get_text()
+    # above the table, and not a row or a column of it; branches counted without it
+    assert str(index).index('class="overview"') < str(index).index("<table")
+    assert [td.get_text() for td in index.select("td.branch")] == ["潮安", "贵阳"]
+    assert "2 个分公司，3 项" in index.select_one(".meta").get_text()
+    # every branch report links back to the overview (and the index); the links resolve
+    page = Soup((run_dir / "潮安" / "ok.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = [a["href"] for a in page.select(".cx-meta a.cx-back")]
+    assert hrefs == ["../_overview/overview.html", "../index.html"]
+    assert all((run_dir / "潮安" / h).resolve().exists() for h in hrefs)
+
+
+def test_run_scope_notebook_not_applicable_leaves_no_dead_link(tmp_path):
+    from bs4 import BeautifulSoup as Soup
+
+    manifest = _run(tmp_path, ["潮安", "none"], ["overview", "ok"])
+    run_dir = Path(manifest["run_dir"])
+    overview = manifest["jobs"][0]
+    assert overview["status"] == "n/a" and overview["error"] == "没有任何数据。"
+    index = Soup((run_dir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    block = index.select_one("section.overview")
+    assert not block.select("a") and "没有任何数据。" in block.get_text()
+    # branch pages were planned with the link: it opens a page that says why
+    page = Soup((run_dir / "潮安" / "ok.html").read_text(encoding="utf-8"), "html.parser")
+    target = run_dir / "潮安" / page.select_one("a.cx-back")["href"]
+    assert "没有任何数据。" in target.resolve().read_text(encoding="utf-8")
+
+
+def test_failed_job_in_the_index_reads_in_the_run_language_and_in_full():
+    long_problem = "survey.csv row 14, column 满意数/satisfied: 412 is more than 样本量/responses 400" + "，另见说明" * 80
+    error = ("DataError: survey.csv is not valid survey data: 2 problems found\n  - " + long_problem
+             + "\n  - survey.csv row 15, column responses: -3 is negative; 联系 13812345678 (cell 4)")
+    text = batch.error_summary(error, lang="zh")
+    assert text.startswith("输入数据有误，报告未生成：survey.csv is not valid survey data: 2 problems found — ")
+    assert long_problem in text and text.endswith("另有 1 个问题，见报告")
+    assert "DataError" not in text and "(cell" not in text
+    en = batch.error_summary("ValueError: broken data for bad (cell 3)", lang="en")
+    assert en == "The report could not be made: broken data for bad"
+    masked = batch.error_summary("DataError: 客户 13812345678 的工单有误 (cell 2)")
+    assert "138****5678" in masked and "13812345678" not in masked
+    manifest = {"run_id": "x", "jobs": [{"branch": "安顺", "notebook": "01_baseline", "status": "failed",
+                                        "error": error, "html": "01_baseline.html", "results": {},
+                                        "parameters": {"results_path": "/r/安顺/01_baseline.json"}}]}
+    soup = BeautifulSoup(batch.render_index(manifest, lang="zh"), "html.parser")
+    assert soup.select_one(".err").get_text() == text
+
+
+def test_xlsx_speaks_the_run_language_with_number_formats(tmp_path):
+    """Headers as the report shows them, numbers kept numeric with Excel formats, never raw floats."""
+    import openpyxl
+    import pandas as pd
+
+    from cxeval import report
+
+    directory = tmp_path / "潮安"
+    directory.mkdir()
+    sidecar = directory / "01_baseline.json"
+    table = pd.DataFrame({"period": ["2008-01", "2008-02"], "responses": [1300, 1280],
+                          "rate": [0.9174649963, 0.9263], "gap_to_target": [-0.0325, -0.0237],
+                          "hall": ["=HYPERLINK(1)", "庵埠"], "meets_target": [False, True]})
+    report.record_table(sidecar, "monthly_rates", table, labels={"rate": "满意度", "period": "月份"},
+                        formats={"rate": "pct2"}, title="月度满意度")
+    job = batch.Job(branch="潮安", notebook="01_baseline", source="", directory=str(directory),
+                    parameters={"results_path": str(sidecar)}, status="ok")
+    (path,) = batch.export_xlsx(tmp_path, [job], lang="zh")
+    sheet = openpyxl.load_workbook(path)["01 月度满意度"]
+    rows = list(sheet.values)
+    assert rows[0] == ("月份", "样本量", "满意度", "与目标差距", "营业厅", "达标")
+    assert [r[5] for r in rows[1:]] == ["否", "是"]
+    rate, gap, n = sheet["C2"], sheet["D2"], sheet["B2"]
+    assert rate.value == pytest.approx(0.9174649963) and rate.number_format == "0.00%"
+    assert n.value == 1300 and n.number_format == "#,##0"
+    # per-cent points: Excel has no such format, so the cell holds -3.3 shown as "-3.3 pp"
+    assert gap.value == pytest.approx(-3.25) and gap.number_format == '+0.0" pp";-0.0" pp";0.0" pp"'.replace("+", "")
+    assert sheet["E2"].value == "'=HYPERLINK(1)"            # still kept from running as a formula
+    (path,) = batch.export_xlsx(tmp_path, [job], lang="en")
+    assert list(openpyxl.load_workbook(path)["01 月度满意度"].values)[0][1] == "Responses"

@@ -99,7 +99,8 @@ def test_index_links_resolve_and_reports_render(browser, run_dir):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     _check_page(page, run_dir / "index.html", "index.png")
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
-    assert len(links) == 9   # two branches x six notebooks, less the three n/a (never linked)
+    # the overview, then two branches x five notebooks less the two n/a (never linked)
+    assert len(links) == 9 and links[0] == "_overview/00_overview.html"
     for href in links:
         target = (run_dir / href).resolve()
         assert target.exists(), f"index links {href}, which does not exist"
@@ -109,7 +110,10 @@ def test_index_links_resolve_and_reports_render(browser, run_dir):
         if report.stem in seen_notebooks:
             continue
         seen_notebooks.add(report.stem)
-        _check_page(page, report, f"{report.parent.name}-{report.stem}.png")
+        text = _check_page(page, report, f"{report.parent.name}-{report.stem}.png")
+        # a manager's page has no code-world words: switches, config files, folders
+        for word in ("explorer=True", ".yaml", "data/configs", "YAML", "DataError", "snake_case"):
+            assert word not in text, f"{report.parent.name}/{report.name}: {word!r}"
     assert len(seen_notebooks) == 6
 
 
@@ -140,3 +144,54 @@ def test_pages_render_fully_with_the_network_blocked(browser, run_dir):
     for path in pages:
         _check_page(page, path, f"offline-{path.parent.name}-{path.stem}.png")
     assert outside == [], outside[:3]
+
+
+def test_overview_shows_the_source_figures_offline_and_every_report_links_back(browser, run_dir):
+    """The manager's first page: opened with the network blocked, the figures the workbook
+    is calibrated to are there as text, and each branch report leads back to it."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    outside: list[str] = []
+
+    def block(route):
+        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", block)
+    overview = run_dir / "_overview" / "00_overview.html"
+    text = _check_page(page, overview, "overview.png")
+    page.screenshot(path=str(ARTIFACTS / "overview-full.png"), full_page=True)
+    # DOMAIN.md §1: Chaozhou Jan-Mar 2008, two decimals, as a branch x month table
+    for figure in ("92.63%", "91.72%", "96.31%"):
+        assert figure in text, figure
+    row = page.locator("tr", has_text="92.63%").first.inner_text()
+    assert "潮安" in row and row.index("92.63%") < row.index("91.72%") < row.index("96.31%")
+    # DOMAIN.md §4: the satisfaction KPI 2006 / 2005 and the spread between branches
+    assert "19.5" in text and "12.98" in text
+    assert "相差 8.2 个百分点" in text and "黔南 15.5 个百分点" in text
+    # DOMAIN.md §2: the campaign's July baseline
+    assert "3,428" in text and "748" in text
+    assert outside == [], outside[:3]
+    # the index links it above the table; every branch report links back to it
+    page.goto((run_dir / "index.html").as_uri())
+    assert page.locator("section.overview a").get_attribute("href") == "_overview/00_overview.html"
+    assert page.evaluate("() => document.querySelector('section.overview').getBoundingClientRect().bottom"
+                         " <= document.querySelector('table').getBoundingClientRect().top")
+    for report in sorted(run_dir.glob("[!_]*/*.html")):
+        page.goto(report.as_uri())
+        back = page.locator(".cx-meta a.cx-back").first
+        assert back.inner_text() == "← 全省概览", report
+        assert (report.parent / back.get_attribute("href")).resolve() == overview.resolve()
+
+
+def test_sections_from_another_time_say_so(browser, run_dir):
+    """01 §5 showed 2006 brand data with no year in a 2008 report; 02 compared 2010-07 with
+    2010-11 tickets "before and after" an action register checked on 2008-12-31."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    brand = _check_page(page, run_dir / "贵阳" / "01_baseline.html", "guiyang-01-brand-year.png")
+    assert "品牌调查期间：2006年第2季度至2006年第4季度（本报告的营业厅调查是 2008 年，不是同一年）。" in brand
+    register = _check_page(page, run_dir / "潮安" / "02_root_cause_pareto.html", "chaoan-02-register.png")
+    assert ("这里比较的是 2010-07 与 2010-11 两个月的投诉工单；措施登记表的检查日期是 2008-12-31，"
+            "比所比较的月份早一年以上") in register

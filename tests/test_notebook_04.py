@@ -12,7 +12,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from conftest import report_outputs
+from conftest import report_outputs, recorded_rows
 
 from cxeval import data, kpi
 
@@ -99,8 +99,8 @@ def test_explorer_reproduces_the_report(run_notebook, sample_dir, configs_dir, t
     ex = xk.WhatIfExplorer(card, scores, unit="毕节", period=results["period"], lang="zh")
     assert (ex.result["total"], ex.result["rank"], ex.result["n_units"]) == (
         results["total"], results["rank"], results["n_units"])
-    assert report.record_table(None, "t", ex.result["items"]) == results["tables"]["item_scores"]
-    assert report.record_table(None, "t", ex.result["totals"]) == results["tables"]["totals_rank"]
+    recorded_rows(ex.result["items"], results["tables"]["item_scores"])
+    recorded_rows(ex.result["totals"], results["tables"]["totals_rank"])
     # DOMAIN.md §4: 毕节's third-party points 2.7 + 2.5 + 3.3 = 8.5; Q3 at 19.0 instead of 14.0
     # adds 5 / 20 × 3.5 = 0.875 to the unrounded 2.7 + 2.45 + 3.325 = 8.475
     ex.sliders[("third_party", "2006-Q3")].value = 19.0
@@ -125,3 +125,37 @@ def test_opened_by_hand_the_scorecard_comes_from_the_run_plan(tmp_path):
 
     shutil.copy(ROOT / "data" / "sample" / "kpi_scores.csv", tmp_path / "kpi_scores.csv")
     assert lab.scorecard_choice(tmp_path)["config"] == ""
+
+
+def test_figures_agree_with_each_other_and_rules_read_as_sentences(run_notebook, tmp_path):
+    """贵阳 §2 showed 满分 2, 得分 1.5, 失分 0.5 beside 失分率 27.2% (from the unrounded 1.456);
+    §7 mixed 0.853 with 15.5 and 3.66; §8 was the YAML's fields (ratio, higher, scale=20)."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    run_notebook(STEM, branch="贵阳", config="guizhou_2006_quarterly.yaml")
+    outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
+    tables = [BeautifulSoup(o["data"]["text/html"], "html.parser") for o in outputs
+              if "<table" in o.get("data", {}).get("text/html", "")]
+
+    def rows(table):
+        return [[td.get_text(strip=True) for td in tr.select("td, th")] for tr in table.select("tr")]
+
+    by_item = rows(tables[0])
+    assert by_item[0] == ["考核项目", "满分", "得分", "失分", "失分率"]
+    assert ["满意度提升工作", "2", "1.5", "0.5", "25.0%"] in by_item     # 72.8 / 100 × 2 = 1.456
+    for _, maximum, points, lost, rate in by_item[1:]:                   # every row adds up as shown
+        assert float(points) + float(lost) == pytest.approx(float(maximum))
+        assert float(rate.rstrip("%")) == pytest.approx(100 * float(lost) / float(maximum), abs=0.05)
+    trail = next(rows(t) for t in tables if "计分说明" in t.get_text())
+    values = [(r[1], r[2]) for r in trail[1:] if len(r) > 2]
+    assert ("中高端客户保有率", "85.3%") in values and ("万人投诉率", "3.66 件/万户") in values
+    assert ("第三方满意度测评", "15.5（满分 20）") in values                    # the 2006-Q2 score
+    scheme = tables[-1]
+    text = scheme.get_text(" ")
+    assert "每季度测评得分 ÷ 20 × 当季分值（2006-Q2 3 分、2006-Q3 3.5 分、2006-Q4 3.5 分）" in text
+    assert "分档计分：≤ 2 得 1.5 分，≤ 3 得 1 分，≤ 4 得 0.5 分" in text
+    assert not re.search(r"\b(ratio|higher|lower|bands|scale=)\b", text), text
+    page = " ".join(o["data"].get("text/html", "") for o in outputs if "data" in o)
+    assert "data/configs" not in page and "YAML" not in page

@@ -17,7 +17,7 @@ from cxeval import batch
 from conftest import NOTEBOOKS
 
 SHIPPED = sorted(NOTEBOOKS.glob("*.ipynb"))
-EXPECTED = ["01_baseline", "02_root_cause_pareto", "03_pilot_vs_rollout", "04_kpi_scorecard",
+EXPECTED = ["00_overview", "01_baseline", "02_root_cause_pareto", "03_pilot_vs_rollout", "04_kpi_scorecard",
             "05_complaint_handling", "06_project"]
 
 

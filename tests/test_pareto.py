@@ -594,3 +594,14 @@ def test_index_entry_vital_few_and_shift_status():
         {"headline": "无投诉工单", "headline_en": "no complaint tickets", "status": "none"}
     with pytest.raises(ValueError, match=r"alpha must be a share greater than 0 and at most 1 \(e.g. 0.05 for 5%\), got 5.0"):
         pareto.index_entry(table, shift, alpha=5)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from cxeval.report import pareto as pareto_report
+    from cxeval.text import pareto as pareto_text
+
+    for module in (pareto, pareto_text, pareto_report):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

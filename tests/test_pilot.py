@@ -110,7 +110,7 @@ def test_compare_proportions_identical_all_satisfied_groups():
     ((1, 0, 5, 10), {}, ValueError, "n_a must be a positive count, got 0"),
     ((1.5, 10, 5, 10), {}, ValueError, "success_a must be a whole number, got 1.5"),
     (("3", 10, 5, 10), {}, TypeError, "success_a must be a whole number, got '3'"),
-    ((3, 10, 5, 10), {"conf": 95}, ValueError, r"conf must be between 0 and 1 \(e.g. 0.95 for 95%\), got 95.0"),
+    ((3, 10, 5, 10), {"conf": 95}, ValueError, r"conf must be a confidence level between 0 and 1 \(e.g. 0.95\), got 95"),
 ])
 def test_compare_proportions_validation(args, kwargs, error, match):
     with pytest.raises(error, match=match):
@@ -474,7 +474,9 @@ def test_its_newey_west_errors_match_the_sandwich_written_out():
 
 
 def test_its_default_lags_follow_newey_west_1994():
-    assert [pilot._newey_west_lags(n) for n in (12, 24, 100, 200)] == [2, 2, 4, 4]
+    from cxeval.pilot.time_series import _newey_west_lags
+
+    assert [_newey_west_lags(n) for n in (12, 24, 100, 200)] == [2, 2, 4, 4]
 
 
 def test_its_validation():
@@ -882,9 +884,13 @@ def test_plots_take_an_axes_and_reject_wrong_input():
 def test_docstring_examples_run():
     import doctest
 
+    from cxeval.pilot import (design, diff_in_diff, evaluation, proportions, rollout, sustain,
+                              time_series)
     from cxeval.plots import pilot as pilot_plots
+    from cxeval.text import pilot as pilot_text
 
-    for module in (pilot, pilot_plots):
+    for module in (proportions, diff_in_diff, time_series, rollout, sustain, design, evaluation,
+                   pilot_text, pilot_plots):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__
 

@@ -175,7 +175,7 @@ groups:
 def test_sample_plan_checks_clean(capsys):
     assert cli.main(["plan", "--check", str(SAMPLE_PLAN)]) == 0
     out = capsys.readouterr().out
-    assert "OK · 12 branches, 47 reports planned, 25 not applicable" in out   # 06 for 潮安 only
+    assert "OK · 12 branches, 48 reports planned, 25 not applicable" in out   # 06 for 潮安 only
 
 
 # --------------------------------------------------------------------------- the batch
@@ -325,3 +325,61 @@ def test_campaign_calendar_moves_with_its_baseline():
     # 3,428 in July -> -90% by October (three months later, as 2010-07 -> 2010-10)
     assert r5.loc["2024-10", "goal"] == pytest.approx(3428 * 0.1)
     assert r5.loc["2024-10", "status"] == "met"
+
+
+def test_run_scope_notebook_takes_the_plans_own_parameters_once(tmp_path):
+    path = _write(tmp_path / "p.yaml", """
+parameters: {level: 3}
+groups:
+  - name: A
+    branches: [潮安]
+    notebooks: [ok]
+    parameters: {level: 5}
+""")
+    p = plan.load(path)
+    declared = _declared("overview", "ok", "na")
+    assert plan.notebook_scope(declared[TEST_NOTEBOOKS / "overview.ipynb"]) == "run"
+    assert plan.notebook_scope(declared[TEST_NOTEBOOKS / "na.ipynb"]) == "branch"
+    specs = plan.resolve(p, ["潮安", "贵阳"], list(declared), declared, {})
+    run = [s for s in specs if s.branch == plan.RUN_BRANCH]
+    assert len(run) == 1 and run[0].notebook.stem == "overview"
+    # the plan's parameters, not the group's: the overview covers every group
+    assert run[0].parameters == {"level": 3.0} and run[0].not_applicable is None
+    # a group's notebook list is about its branches; the overview is never a branch's job
+    assert {(s.branch, s.notebook.stem) for s in specs if s.branch != plan.RUN_BRANCH} == {
+        ("潮安", "ok"), ("潮安", "na"), ("贵阳", "ok"), ("贵阳", "na")}
+    # the plan's top-level notebook list can leave the overview out: n/a, with the reason
+    _write(path, "notebooks: [ok, na]\n")
+    specs = plan.resolve(plan.load(path), ["潮安"], list(declared), declared, {})
+    (run,) = [s for s in specs if s.branch == plan.RUN_BRANCH]
+    assert run.not_applicable and "notebooks" in run.not_applicable[1]
+    # the batch sets the run's branches: a plan or -p may not
+    _write(path, "parameters: {branches: [潮安]}\n")
+    with pytest.raises(ConfigError, match="set by the batch"):
+        plan.load(path)
+
+
+def test_a_plan_written_for_every_notebook_runs_a_selection(tmp_path, monkeypatch, capsys):
+    """`--plan P --notebooks ok`: the plan's parameters and notebook lists may name notebooks
+    that are not selected; they were refused as unknown before."""
+    monkeypatch.setattr(batch, "DEFAULT_NOTEBOOKS_DIR", TEST_NOTEBOOKS)
+    _data_naming(tmp_path, ["潮安", "贵阳"])
+    path = _write(tmp_path / "p.yaml", f"""
+data: {tmp_path}
+parameters: {{level: 2}}
+groups:
+  - name: A
+    branches: [潮安]
+    notebooks: [na]
+  - name: B
+    branches: [贵阳]
+    notebooks: [ok, na]
+""")
+    code = cli.main(["run", "--plan", str(path), "--notebooks", "ok", "--out", str(tmp_path / "r"), "--no-progress"])
+    assert code == 0, capsys.readouterr().err
+    (run_dir,) = (tmp_path / "r").iterdir()
+    jobs = {j["branch"]: j for j in json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["jobs"]}
+    assert jobs["贵阳"]["status"] == "ok" and jobs["潮安"]["status"] == "n/a"
+    # -p still names a parameter of a selected notebook
+    assert cli.main(["run", "--plan", str(path), "--notebooks", "ok", "-p", "level", "3",
+                     "--out", str(tmp_path / "r2"), "--no-progress"]) == 2

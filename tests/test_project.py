@@ -217,18 +217,22 @@ def test_pdca_rules_for_falls_and_flat_months():
 
 
 def test_index_entry_statuses(survey):
+    from types import SimpleNamespace
+
+    from cxeval.report.project import index_entry
+
     table = project.benefits(survey, branch="潮安", target=0.95, pilot_start="2008-03")
     goal = project.goal_status(table, target=0.95, pilot_start="2008-03")
     clean = project.plan_summary(project.plan_table(TASKS.assign(status="完成"), as_of="2008-12-31"),
                                  as_of="2008-12-31")
-    assert project.index_entry(goal, clean) == {"headline": "95.0%（目标 95%），任务完成 6/6",
+    assert index_entry(SimpleNamespace(goal=goal, summary=clean, register=None)) == {"headline": "95.0%（目标 95%），任务完成 6/6",
                                                 "headline_en": "95.0% (target 95%), tasks done 6/6",
                                                 "status": "good"}
     late = project.plan_summary(project.plan_table(TASKS, as_of="2009-01-01"), as_of="2009-01-01")
-    entry = project.index_entry(goal, late)
+    entry = index_entry(SimpleNamespace(goal=goal, summary=late, register=None))
     assert entry["status"] == "warn" and entry["reason_en"] == "4 task(s) or action(s) overdue"
     below = project.goal_status(table, target=0.96, pilot_start="2008-03")
-    assert project.index_entry(below, clean)["status"] == "bad"
+    assert index_entry(SimpleNamespace(goal=below, summary=clean, register=None))["status"] == "bad"
 
 
 # --------------------------------------------------------------------------- the sample project
@@ -245,7 +249,7 @@ def sample_status(sample_dir):
 
 
 def test_sample_project_is_the_chaozhou_project(sample_status):
-    from cxeval import sample_project
+    from cxeval.sample import project as sample_project
 
     st = sample_status
     assert st.as_of == pd.Timestamp("2008-12-31")                   # the end of the survey, not today

@@ -200,3 +200,60 @@ def test_safe_table_writes_text_as_text_and_numbers_as_numbers(tmp_path):
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert [c.value for c in ws["B"][1:]] == [12.5, -3, 7]   # numeric cells, not text
     assert all(c.data_type == "n" for c in ws["B"][1:])
+
+
+def test_excel_formats_follow_what_the_table_shows():
+    import pandas as pd
+
+    from cxeval import kpi
+    from conftest import CONFIGS
+
+    df = pd.DataFrame({"rate": [0.9174649963, 0.5], "n": [3428, 12], "diff": [0.031, -0.02],
+                       "p": [0.0321, 0.0001], "share": [82.9, 10.0], "word": ["a", "b"], "rank": [1, 2]})
+    got = report.excel_formats(df, {"rate": "pct2", "n": "int", "diff": "pp", "p": "p", "share": "pct100",
+                                    "word": "num", "rank": lambda v: f"↑{v}"})
+    assert got == {"rate": {"number_format": "0.00%", "scale": 1}, "n": {"number_format": "#,##0", "scale": 1},
+                   "diff": {"number_format": '+0.0" pp";-0.0" pp";0.0" pp"', "scale": 100},
+                   "p": {"number_format": "0.000", "scale": 1}, "share": {"number_format": '0.0"%"', "scale": 1}}
+    card = kpi.Scorecard.from_yaml(CONFIGS / "guizhou_2006_quarterly.yaml")
+    points = report.excel_formats(pd.DataFrame({"points": [2.3249, 1.0], "value": [15.5, 0.853]}),
+                                  card.table_formats("zh"))
+    assert points == {"points": {"number_format": "0.0", "scale": 1},     # the scorecard's one decimal
+                      "value": {"number_format": "General", "scale": 1}}  # figures as written
+
+
+def test_record_table_keeps_headers_formats_and_title(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "r.json"
+    frame = pd.DataFrame({"period": ["2008-01"], "rate": [0.95312], "ci_low": [0.94]})
+    payload = report.record_table(path, "monthly_rates", frame, labels={"rate": "满意度"}, title="月度满意度")
+    assert payload["labels"] == {"rate": "满意度"} and payload["title"] == "月度满意度"
+    # rate is a rate wherever it appears; ci_low is not known without the notebook's format
+    assert payload["formats"] == {"rate": {"number_format": "0.0%", "scale": 1}}
+    assert report.header("gap_to_target", "zh") == "与目标差距" and report.header("xyz", "en") == "xyz"
+
+
+def test_bullets_escape_and_group_lines():
+    html = report.bullets(["风险（2 项）：", "<b>贵阳</b> 低于目标。", "", "潮安 13812345678。"])._repr_html_()
+    assert "&lt;b&gt;贵阳&lt;/b&gt;" in html and "138****5678" in html
+    assert html.count("<li>") == 2 and "风险（2 项）：</div>" in html
+
+
+def test_as_shown_makes_points_losses_and_shares_agree():
+    """04 §2 showed 满分 2, 得分 1.5, 失分 0.5 and 失分率 27.2% (from the unrounded 1.456)."""
+    import pandas as pd
+
+    from cxeval import kpi
+
+    half_up = lambda x: kpi.round_half_up(x, 1)  # noqa: E731
+    items = pd.DataFrame({"max_points": [2.0, 3.5, 1.0], "points": [1.456, 2.45, float("nan")],
+                          "points_lost": [0.544, 1.05, float("nan")], "lost_rate": [0.272, 0.3, float("nan")]})
+    shown = report.as_shown(items, round=half_up, columns=["points"],
+                            complements={"points_lost": ("max_points", "points")},
+                            shares={"lost_rate": ("points_lost", "max_points"), "share": ("points_lost", 1.5)})
+    assert shown["points"].tolist()[:2] == [1.5, 2.5]            # 2.45 half up, as the scheme rounds
+    assert shown["points_lost"].tolist()[:2] == [0.5, 1.0]       # 3.5 - 2.5, not round(1.05) = 1.1
+    assert shown["lost_rate"].tolist()[:2] == pytest.approx([0.25, 1.0 / 3.5])
+    assert shown["share"].tolist()[:2] == pytest.approx([0.5 / 1.5, 1.0 / 1.5])
+    assert shown.iloc[2].isna().sum() == 4 and items["points"].tolist()[0] == 1.456   # the input is untouched

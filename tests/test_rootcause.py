@@ -15,6 +15,7 @@ import pytest
 
 from cxeval import rootcause, sample
 from cxeval.errors import DataError
+from cxeval.plots import rootcause as fishbone_plots
 from cxeval.rootcause import action_plan, fishbone, prioritise
 
 EFFECT = "服营厅综合服务能力有待提升"  # DOMAIN.md section 1
@@ -136,7 +137,7 @@ def test_fishbone_weights_and_highlight():
     assert widths[-1] == pytest.approx(3.5)
     assert widths[0] == pytest.approx(0.9 + 2.6 * 1 / 44)
     highlighted = [t.get_text().replace("\n", "") for t in ax.texts
-                   if to_hex(t.get_color()) == rootcause._HIGHLIGHT_TEXT]
+                   if to_hex(t.get_color()) == fishbone_plots._HIGHLIGHT_TEXT]
     assert len(highlighted) == 6
     assert sum(to_hex(line.get_color()) == PALETTE["highlight"] for line in ticks) == 6
 
@@ -158,9 +159,9 @@ def test_fishbone_validation():
 
 
 def test_balanced_wrap_breaks_at_the_comma():
-    assert rootcause._wrap("营业面积小，秩序难维持", 10).split("\n") == ["营业面积小，", "秩序难维持"]
-    assert rootcause._wrap("服营厅综合服务能力有待提升", 8).split("\n") == ["服营厅综合服务", "能力有待提升"]
-    assert rootcause._wrap("排班不合理", 10) == "排班不合理"
+    assert fishbone_plots._wrap("营业面积小，秩序难维持", 10).split("\n") == ["营业面积小，", "秩序难维持"]
+    assert fishbone_plots._wrap("服营厅综合服务能力有待提升", 8).split("\n") == ["服营厅综合服务", "能力有待提升"]
+    assert fishbone_plots._wrap("排班不合理", 10) == "排班不合理"
 
 
 # --------------------------------------------------------------------------- prioritise
@@ -223,14 +224,17 @@ def test_prioritise_validation():
 def test_describe_and_show_priorities():
     table = prioritise(sample.causes())
     assert rootcause.describe_priorities(table, lang="zh") == (
-        "21 个原因中的 6 个为要因，占加权证据的 80.0%：" + "、".join(sample.KEY_FACTORS) + "。")
+        "21 个原因中的 6 个为要因，合计占全部票数的 80.0%：" + "、".join(sample.KEY_FACTORS) + "。")
     english = rootcause.describe_priorities(table, lang="en")
-    assert english.startswith("6 of 21 causes are key factors, with 80.0% of the weighted evidence: "
+    assert english.startswith("6 of 21 causes are key factors, with 80.0% of all votes: "
                               "Guides' duties not fulfilled, Weak service awareness")
     html = rootcause.show_priorities(table, lang="en").to_html()
     assert "Guides&#39; duties not fulfilled" in html  # English names, HTML-escaped
     assert ">People<" in html and "人员" not in html
     assert "22.0%" in html
+    # a vote share is not a "score" (得分)
+    zh = rootcause.show_priorities(table, lang="zh").to_html()
+    assert "得票占比" in zh and "累计占比" in zh and ">得分<" not in zh
 
 
 # --------------------------------------------------------------------------- action plan
@@ -300,3 +304,20 @@ def test_fishbone_english_vote_counts_are_singular_for_one():
     ax = fishbone(causes, effect="effect", lang="en")
     texts = {t.get_text() for t in ax.texts}
     assert {"a (1 vote)", "b (2 votes)"} <= texts
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from cxeval.text import rootcause as rootcause_text
+
+    for module in (rootcause, rootcause_text, fishbone_plots):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_priorities_with_other_evidence_say_combined_share():
+    causes = pd.DataFrame({"bone": ["人员", "方法"], "cause": ["a", "b"], "count": [3, 1]})
+    table = prioritise(causes, pd.DataFrame({"cause": ["a", "b"], "complaints": [10, 30]}), threshold=0.7)
+    assert "按票数与其他证据综合计算，合计占" in rootcause.describe_priorities(table, lang="zh")
+    assert "综合占比" in rootcause.show_priorities(table, lang="zh").to_html()

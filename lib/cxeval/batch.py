@@ -7,8 +7,15 @@ touches::
     <out>/<run-id>/<branch>/<notebook>.ipynb   executed notebook (with the error cell on failure)
     <out>/<run-id>/<branch>/<notebook>.html    report, code hidden, images embedded
     <out>/<run-id>/<branch>/<notebook>.json    the numbers the notebook recorded
+    <out>/<run-id>/_overview/<notebook>.html    a run-scope notebook (the overview), made once
     <out>/<run-id>/index.html                  links to every report, a summary per branch
     <out>/<run-id>/manifest.json               status, duration, error, parameters per job
+
+A notebook whose parameters cell declares ``scope: str = "run"`` is made once per run,
+not per branch (:func:`cxeval.plan.notebook_scope`): its job's ``branch`` is
+:data:`~cxeval.plan.RUN_BRANCH`, it receives the run's branch list as ``branches``, its
+pages go to ``_overview/``, the index links it above the table and every branch report
+links back to it.
 
 How jobs run, and why:
 
@@ -38,7 +45,7 @@ import signal
 import tempfile
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -46,6 +53,10 @@ from cxeval import __version__
 from cxeval._io import atomic_write_text as _atomic_write_text
 from cxeval.errors import BatchError, NotApplicable
 from cxeval.paths import CONFIG_DIR, NOTEBOOKS_DIR, SAMPLE_DIR
+from cxeval.plan import RUN_BRANCH, RUN_SCOPE, notebook_scope
+from cxeval.report.index import (_NOTEBOOK_TITLES, FAILED, INDEX_STATUSES, INTERRUPTED,  # noqa: F401
+                                 NOT_APPLICABLE, OK, OVERVIEW_DIR, error_summary, render_index,
+                                 status_counts, summary_line, write_index)
 
 __all__ = [
     "Job", "run", "plan_jobs", "status_counts", "summary_line", "discover_branches", "discover_notebooks", "safe_name",
@@ -67,8 +78,6 @@ OPTIONAL_PARAMETERS = ("config_dir", "lang")
 BATCH_OVERRIDES = {"explorer": False}
 #: Outputs a run can write besides the executed notebooks.
 FORMATS = ("html", "xlsx", "pdf")
-#: Job statuses: ``n/a`` is a notebook that does not apply to the branch (reason in ``error``).
-OK, NOT_APPLICABLE, FAILED, INTERRUPTED = "ok", "n/a", "failed", "interrupted"
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
              *(f"LPT{i}" for i in range(1, 10))}
@@ -169,6 +178,10 @@ class Job:
     input_hashes: dict = field(default_factory=dict)
     version: str = __version__
     attempts: int = 0
+    #: "branch" (one job per branch) or "run" (one job per run: the overview).
+    scope: str = "branch"
+    #: A branch job's link to the run's overview page, relative to its own folder.
+    overview_html: str | None = None
 
     def manifest_entry(self, run_dir: Path) -> dict:
         entry = asdict(self)
@@ -195,6 +208,11 @@ def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path],
               config_dir: Path, lang: str, specs=None) -> list[Job]:
     """One job per branch and notebook, with the parameters each notebook declares.
 
+    A run-scope notebook (``scope: str = "run"``) gets one job for the whole run instead,
+    listed first, with ``branch`` :data:`~cxeval.plan.RUN_BRANCH`, the folder
+    ``_overview`` and the parameter ``branches`` (the run's branches); each branch job
+    then carries ``overview_html``, the link its page shows back to the overview.
+
     ``specs`` (from :func:`cxeval.plan.resolve`) adds each job's plan and ``-p``
     parameters, and marks the notebooks a plan leaves out as ``n/a`` with the reason;
     without it every branch gets every notebook with its defaults.
@@ -206,7 +224,8 @@ def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path],
         papermill would only warn and run it with its defaults, reporting the wrong branch.
     """
     hashes = _hash_inputs(data_dir)
-    used_dirs: dict[str, str] = {}
+    # No branch may take the overview's folder.
+    used_dirs: dict[str, str] = {OVERVIEW_DIR: RUN_BRANCH}
     jobs = []
     declared = {nb: notebook_parameters(nb) for nb in notebooks}
     for nb, params in declared.items():
@@ -215,6 +234,29 @@ def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path],
             raise BatchError(f"notebook {nb.name} does not declare parameter(s) {', '.join(missing)} "
                              f"in its parameters cell (it declares: {', '.join(params) or 'none'})")
     by_job = {(s.branch, Path(s.notebook)): s for s in specs or ()}
+    run_notebooks = [nb for nb in notebooks if notebook_scope(declared[nb]) == RUN_SCOPE]
+
+    def make_job(branch: str, nb: Path, directory: Path, extra: dict, scope: str) -> Job:
+        params = {"branch": branch, "data_dir": str(data_dir), "config_dir": str(config_dir),
+                  "lang": lang, "results_path": str(directory / f"{nb.stem}.json"), **extra}
+        params = {k: v for k, v in params.items()
+                  if k in REQUIRED_PARAMETERS or k in declared[nb]}
+        params.update({k: v for k, v in BATCH_OVERRIDES.items() if k in declared[nb]})
+        spec = by_job.get((branch, Path(nb)))
+        job = Job(branch=branch, notebook=nb.stem, source=str(nb), directory=str(directory),
+                  parameters=params, input_hashes=hashes, scope=scope)
+        if spec is not None:
+            params.update(spec.parameters)
+            if spec.not_applicable:
+                _mark_not_applicable(job, *spec.not_applicable, lang=lang)
+        return job
+
+    overview_html = None
+    for nb in run_notebooks:
+        job = make_job(RUN_BRANCH, nb, run_dir / OVERVIEW_DIR, {"branches": list(branches)}, RUN_SCOPE)
+        if job.status != NOT_APPLICABLE and overview_html is None:
+            overview_html = f"../{OVERVIEW_DIR}/{nb.stem}.html"
+        jobs.append(job)
     for branch in branches:
         dirname = safe_name(branch)
         # Two branch names that clean to the same folder name must not share it.
@@ -225,18 +267,10 @@ def plan_jobs(run_dir: Path, branches: Sequence[str], notebooks: Sequence[Path],
         if directory.resolve().parent != run_dir.resolve():
             raise BatchError(f"branch {branch!r} would write outside the run directory")
         for nb in notebooks:
-            params = {"branch": branch, "data_dir": str(data_dir), "config_dir": str(config_dir),
-                      "lang": lang, "results_path": str(directory / f"{nb.stem}.json")}
-            params = {k: v for k, v in params.items()
-                      if k in REQUIRED_PARAMETERS or k in declared[nb]}
-            params.update({k: v for k, v in BATCH_OVERRIDES.items() if k in declared[nb]})
-            spec = by_job.get((branch, Path(nb)))
-            job = Job(branch=branch, notebook=nb.stem, source=str(nb), directory=str(directory),
-                      parameters=params, input_hashes=hashes)
-            if spec is not None:
-                params.update(spec.parameters)
-                if spec.not_applicable:
-                    _mark_not_applicable(job, *spec.not_applicable, lang=lang)
+            if nb in run_notebooks:
+                continue
+            job = make_job(branch, nb, directory, {}, "branch")
+            job.overview_html = overview_html
             jobs.append(job)
     return jobs
 
@@ -268,8 +302,12 @@ _TOC_STYLE = (
 )
 
 
-def _prepare_for_export(nb, *, title: str, meta: str):
-    """Drop stderr streams, add anchors and a table of contents after the first heading."""
+def _prepare_for_export(nb, *, title: str, meta: str, links: Sequence[tuple[str, str]] = ()):
+    """Drop stderr streams, add anchors and a table of contents after the first heading.
+
+    ``links`` (text, href) go into the meta line: a branch report links back to the run's
+    overview and index.
+    """
     import nbformat
 
     headings = []
@@ -290,7 +328,9 @@ def _prepare_for_export(nb, *, title: str, meta: str):
         f'<li style="margin-left:{(level - 2) * 14}px"><a href="#{anchor}">{html.escape(text)}</a></li>'
         for level, text, anchor in headings
     )
-    block = (_TOC_STYLE + f'<div class="cx-meta">{html.escape(meta)}</div>'
+    nav = "".join(f' · <a class="cx-back" href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
+                  for text, href in links)
+    block = (_TOC_STYLE + f'<div class="cx-meta">{html.escape(meta)}{nav}</div>'
              + (f'<nav class="cx-toc"><b>目录 Contents</b><ol>{toc}</ol></nav>' if headings else ""))
     insert_at = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
     nb.cells.insert(insert_at, nbformat.v4.new_markdown_cell(block))
@@ -299,8 +339,11 @@ def _prepare_for_export(nb, *, title: str, meta: str):
 
 
 def export_html(nb_path: str | os.PathLike, html_path: str | os.PathLike, *, title: str,
-                meta: str = "") -> None:
+                meta: str = "", links: Sequence[tuple[str, str]] = ()) -> None:
     """Export an executed notebook to self-contained HTML with no code cells.
+
+    ``links``: (text, href) pairs shown in the meta line under the title (the way back
+    to the run's overview and index).
 
     The page fetches nothing from any host (no CDN script, font or style: the
     ``cxeval_report`` template drops what the lab template loads) and prints on A4
@@ -310,7 +353,7 @@ def export_html(nb_path: str | os.PathLike, html_path: str | os.PathLike, *, tit
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(nb_path), as_version=4)
-    nb = _prepare_for_export(nb, title=title, meta=meta)
+    nb = _prepare_for_export(nb, title=title, meta=meta, links=links)
     exporter = HTMLExporter(template_name=REPORT_TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)],
                             exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True)
@@ -365,6 +408,39 @@ def export_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike, *, chr
             raise BatchError(f"Chromium could not print {Path(html_path).name}: {tail[0]}")
         os.replace(tmp, pdf_path)
     return pdf_path
+
+
+def _job_title(job: Job, lang: str = "zh") -> str:
+    """A report's title: "潮安 · 01_baseline", or the overview's name for a run-scope job."""
+    from cxeval.report import tr
+
+    if job.scope == RUN_SCOPE:
+        return tr(*_NOTEBOOK_TITLES.get(job.notebook, ("全省概览", "Overview")), lang)
+    return f"{job.branch} · {job.notebook}"
+
+
+def _back_links(job: Job, lang: str = "zh") -> list[tuple[str, str]]:
+    """The links of a report's meta line: the run's overview (branch reports) and index."""
+    from cxeval.report import tr
+
+    links = []
+    if job.scope != RUN_SCOPE and job.overview_html:
+        links.append((tr("← 全省概览", "← Overview", lang), job.overview_html))
+    links.append((tr("全部报告", "All reports", lang), "../index.html"))
+    return links
+
+
+def _not_applicable_html(job: Job, title: str, lang: str) -> str:
+    """A page for an overview that does not apply, so branch reports never link to nothing."""
+    from cxeval.report import tr
+
+    return (
+        f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head><body style='font-family:sans-serif;max-width:900px;"
+        f"margin:2em auto'><h1>{html.escape(title)}</h1><p>{html.escape(tr('不适用：', 'Not applicable: ', lang))}"
+        f"{html.escape(job.error or '')}</p><p><a href='../index.html'>"
+        f"{html.escape(tr('全部报告', 'All reports', lang))}</a></p></body></html>"
+    )
 
 
 def _error_html(job: Job, title: str) -> str:
@@ -438,7 +514,8 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
     tmp_nb = directory / f".{job.notebook}.partial.ipynb"
     socket_dir = tempfile.mkdtemp(prefix="cxk-")
     _JOB_SOCKETS.append(socket_dir)
-    title = f"{job.branch} · {job.notebook}"
+    lang = job.parameters.get("lang", "zh")
+    title = _job_title(job, lang)
     start = time.perf_counter()
     error: BaseException | None = None
     try:
@@ -455,12 +532,13 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
     if tmp_nb.exists():
         os.replace(tmp_nb, final_nb)
         job.ipynb = final_nb.name
-    lang = job.parameters.get("lang", "zh")
     reason = _not_applicable_reason(error) if error is not None else None
     if reason is not None:
         # Not a report: nothing to export, and the index shows the reason instead of a link.
         _mark_not_applicable(job, *reason, lang=lang)
         error = None
+        if job.scope == RUN_SCOPE:   # branch reports link here: say why there is no overview
+            _atomic_write_text(final_html, _not_applicable_html(job, title, lang))
     elif error is None:
         try:
             results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.exists() else {}
@@ -472,7 +550,7 @@ def _execute_job(job_dict: dict, timeout: float | None) -> dict:
             else:
                 job.results = results
                 meta = f"cxeval {__version__} · {_dt.datetime.now():%Y-%m-%d %H:%M}"
-                export_html(final_nb, final_html, title=title, meta=meta)
+                export_html(final_nb, final_html, title=title, meta=meta, links=_back_links(job, lang))
                 job.status = OK
                 job.html = final_html.name
         except BaseException as exc:  # noqa: BLE001
@@ -496,6 +574,8 @@ def _die_with_parent(parent_pid: int) -> None:
     job also leaves the terminal's process group (``setsid``), so Ctrl-C reaches only
     the batch, which stops the jobs itself and records them as interrupted.
     """
+    import psutil  # noqa: F401 - imported now: the SIGTERM handler must not import mid-way
+
     try:
         os.setsid()
     except OSError:
@@ -518,11 +598,17 @@ _JOB_SOCKETS: list[str] = []
 
 
 def _stop_job(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
-    """SIGTERM in a job: end its kernel and everything it started, remove its sockets, exit."""
-    _kill_tree(os.getpid(), include_self=False)
-    for folder in _JOB_SOCKETS:
-        shutil.rmtree(folder, ignore_errors=True)
-    os._exit(128 + signum)
+    """SIGTERM in a job: end its kernel and everything it started, remove its sockets, exit.
+
+    Whatever happens while cleaning up, the process ends here: an exception escaping a
+    signal handler would surface in papermill, which would then write a report.
+    """
+    try:
+        _kill_tree(os.getpid(), include_self=False)
+        for folder in _JOB_SOCKETS:
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        os._exit(128 + signum)
 
 
 def _child(job_dict: dict, timeout: float | None, result_path: str, parent_pid: int) -> None:
@@ -560,204 +646,73 @@ def _write_manifest(run_dir: Path, run_id: str, jobs: Sequence[Job], extra: dict
     _atomic_write_text(run_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
-_INDEX_CSS = """
-body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2733;
-background:#f5f7fa}main{max-width:1200px;margin:auto;padding:16px}h1{font-size:1.5em;margin:.4em 0}
-.meta{color:#5b6675;font-size:.9em}.wrap{overflow-x:auto}table{border-collapse:collapse;width:100%;
-background:#fff;box-shadow:0 1px 3px rgba(0,0,0,.08)}th,td{padding:8px 10px;border-bottom:1px solid #e3e8ef;
-text-align:left;vertical-align:top;font-size:.93em}th{background:#eef2f7;position:sticky;top:0;white-space:nowrap}
-td.branch{font-weight:700;white-space:nowrap}a{color:#1f5fa8}.s{display:inline-block;width:.8em;height:.8em;
-border-radius:50%;margin-right:6px;vertical-align:middle}.good{background:#2e8b57}.bad{background:#c0392b}
-.warn{background:#e0a100}.none{background:transparent;border:1px solid #9aa5b1}.na{background:#c9d0d8}
-td.na{color:#6b7785;background:#f2f4f7}.why{display:block;color:#5b6675;font-size:.82em;max-width:22em}.failed{color:#c0392b;font-weight:600}.err{color:#7a2a20;
-font-size:.85em;display:block;max-width:22em;overflow-wrap:anywhere}.small{color:#5b6675;font-size:.85em}
-.legend>span{margin-right:14px;display:inline-block}
-@media (max-width:700px){th,td{padding:6px;font-size:.85em}h1{font-size:1.2em}}
-"""
+def export_xlsx(run_dir: str | os.PathLike, jobs: Sequence[Job], *, lang: str = "zh") -> list[Path]:
+    """One Excel workbook per branch (and one for the overview) with the key tables its
+    notebooks recorded, as a reader of the run's language expects them.
 
-_NOTEBOOK_TITLES = {
-    "01_baseline": ("满意度现状", "Baseline"),
-    "02_root_cause_pareto": ("根因与帕累托", "Root cause & Pareto"),
-    "03_pilot_vs_rollout": ("试点与推广", "Pilot vs rollout"),
-    "04_kpi_scorecard": ("KPI 考核", "KPI scorecard"),
-    "05_complaint_handling": ("投诉处理", "Complaint handling"),
-}
-
-
-#: Colours of the index: each means a target or rule was checked (``none``: no target).
-INDEX_STATUSES = ("good", "warn", "bad", "none")
-
-
-def status_counts(jobs: Iterable[dict]) -> dict[str, int]:
-    """Jobs by status: ``ok``, ``n/a``, ``failed``, ``interrupted`` and ``pending``."""
-    counts = {OK: 0, NOT_APPLICABLE: 0, FAILED: 0, INTERRUPTED: 0, "pending": 0}
-    for job in jobs:
-        status = job.get("status")
-        counts[status if status in counts else "pending"] += 1
-    return counts
-
-
-def summary_line(manifest: dict, *, lang: str = "zh") -> str:
-    """"12 个分公司，60 项：48 份报告，9 项不适用，3 份失败" — every status counted."""
-    from cxeval.report import tr
-
-    jobs = manifest.get("jobs", [])
-    c = status_counts(jobs)
-    n_branches = len(dict.fromkeys(j["branch"] for j in jobs))
-    zh = [f"{c[OK]} 份报告", f"{c[NOT_APPLICABLE]} 项不适用", f"{c[FAILED]} 份失败"]
-    en = [f"{c[OK]} reports", f"{c[NOT_APPLICABLE]} not applicable", f"{c[FAILED]} failed"]
-    if c[INTERRUPTED]:
-        zh.append(f"{c[INTERRUPTED]} 份中断")
-        en.append(f"{c[INTERRUPTED]} interrupted")
-    if c["pending"]:
-        zh.append(f"{c['pending']} 份未完成")
-        en.append(f"{c['pending']} not finished")
-    return tr(f"{n_branches} 个分公司，{len(jobs)} 项：" + "，".join(zh),
-              f"{n_branches} branches, {len(jobs)} jobs: " + ", ".join(en), lang)
-
-
-def _legend(lang: str) -> str:
-    from cxeval.report import tr
-
-    items = [
-        ("good", tr("达标：满足目标或规则", "met: the target or rule is met", lang)),
-        ("warn", tr("需关注：原因见格内", "watch: the reason is in the cell", lang)),
-        ("bad", tr("未达标：原因见格内", "not met: the reason is in the cell", lang)),
-        ("none", tr("无目标：仅供参考，不评判", "no target: for information, not judged", lang)),
-        ("na", tr("不适用：该报告不适用于此分公司（原因见格内），不是报告", "not applicable: the report does "
-                  "not apply to this branch (reason in the cell); not a report", lang)),
-    ]
-    spans = "".join(f"<span><span class='s {cls}'></span>{html.escape(text)}</span>" for cls, text in items)
-    failed = tr("失败：报告未能生成，点击查看原因", "failed: the report could not be made; open it for the cause",
-                lang)
-    return spans + f"<span><span class='failed'>✕</span> {html.escape(failed)}</span>"
-
-
-def render_index(manifest: dict, *, lang: str = "zh") -> str:
-    """The index page of a run: one row per branch, one column per notebook.
-
-    Each cell of a report links it and shows the headline the notebook recorded in its
-    results sidecar (``headline`` / ``headline_en``) with a colour only where a target or
-    rule stands behind it (``status`` good / warn / bad; ``none`` or anything else is
-    shown without a colour), and for warn and bad the recorded ``reason`` /
-    ``reason_en``. A job that does not apply (``n/a``) is grey with its reason and no
-    link; a failed one links the error page. Everything from data is HTML-escaped.
-    """
-    from cxeval.report import tr
-
-    jobs = manifest.get("jobs", [])
-    notebooks: list[str] = []
-    branches: list[str] = []
-    cells: dict = {}
-    for job in jobs:
-        if job["notebook"] not in notebooks:
-            notebooks.append(job["notebook"])
-        if job["branch"] not in branches:
-            branches.append(job["branch"])
-        cells[(job["branch"], job["notebook"])] = job
-    en = lang == "en"
-    head = "".join(
-        f"<th>{html.escape(tr(*_NOTEBOOK_TITLES.get(nb, (nb, nb)), lang))}</th>" for nb in notebooks)
-    rows = []
-    for branch in branches:
-        tds = []
-        for nb in notebooks:
-            job = cells.get((branch, nb))
-            if job is None:
-                tds.append("<td></td>")
-                continue
-            folder = Path(job.get("parameters", {}).get("results_path", "")).parent.name
-            href = html.escape(f"{folder}/{job.get('html') or ''}", quote=True)
-            results = job.get("results") or {}
-            status = job.get("status")
-            if status == OK:
-                text = (results.get("headline_en") if en else None) or results.get("headline") \
-                    or tr("查看报告", "Open report", lang)
-                colour = results.get("status") if results.get("status") in INDEX_STATUSES else "none"
-                reason = (results.get("reason_en") if en else None) or results.get("reason")
-                why = (f'<span class="why">{html.escape(str(reason))}</span>'
-                       if reason and colour in ("warn", "bad") else "")
-                tds.append(f'<td class="st-{colour}"><span class="s {colour}"></span>'
-                           f'<a href="{href}">{html.escape(str(text))}</a>{why}</td>')
-            elif status == NOT_APPLICABLE:
-                reason = (results.get("headline_en") if en else results.get("headline")) or job.get("error") or ""
-                tds.append(f'<td class="na"><span class="s na"></span>{html.escape(tr("不适用", "n/a", lang))}'
-                           f'<span class="why">{html.escape(str(reason))}</span></td>')
-            elif status in ("pending", "running"):
-                tds.append(f'<td class="small">{html.escape(tr("未完成", "not finished", lang))}</td>')
-            elif status == INTERRUPTED:
-                tds.append(f'<td class="small">{html.escape(tr("已中断", "interrupted", lang))}'
-                           f'<span class="why">{html.escape(tr("用 --only-failed 重跑", "rerun with --only-failed", lang))}'
-                           f'</span></td>')
-            else:
-                tds.append(
-                    f'<td><a class="failed" href="{href}">✕ {html.escape(tr("失败", "Failed", lang))}</a>'
-                    f'<span class="err">{html.escape(str(job.get("error") or ""))[:400]}</span></td>')
-        rows.append(f'<tr><td class="branch">{html.escape(branch)}</td>{"".join(tds)}</tr>')
-    title = tr("服务质量改进报告", "Service-quality improvement reports", lang)
-    plan = manifest.get("plan")
-    plan_note = (f" · {html.escape(tr('计划', 'plan', lang))} {html.escape(Path(plan).name)}" if plan else "")
-    return (
-        f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(title)}</title><style>{_INDEX_CSS}</style></head><body><main>"
-        f"<h1>{html.escape(title)}</h1><p class='meta'>{html.escape(tr('运行', 'Run', lang))} "
-        f"{html.escape(str(manifest.get('run_id', '')))} · cxeval {html.escape(str(manifest.get('version', '')))}"
-        f"{plan_note} · {html.escape(summary_line(manifest, lang=lang))}</p>"
-        f"<p class='legend small'>{_legend(lang)}</p>"
-        f"<div class='wrap'><table><thead><tr><th>{html.escape(tr('分公司', 'Branch', lang))}</th>{head}</tr>"
-        f"</thead><tbody>{''.join(rows)}</tbody></table></div></main></body></html>"
-    )
-
-
-def export_xlsx(run_dir: str | os.PathLike, jobs: Sequence[Job]) -> list[Path]:
-    """One Excel workbook per branch with the key tables its notebooks recorded.
-
-    Tables come from each job's results sidecar (:func:`cxeval.report.record_table`);
-    sheets are named ``<notebook number> <table name>`` (Excel allows 31 characters).
+    Tables come from each job's results sidecar (:func:`cxeval.report.record_table`).
+    Sheets are named ``<notebook number> <title>`` (the title the notebook gave, else the
+    table's name; Excel allows 31 characters). Headers are the labels the notebook showed
+    the table with, else :func:`cxeval.report.header` in ``lang``; numeric cells stay
+    numbers with the Excel number format of their display (``0.0%``, ``0.00``,
+    ``#,##0``; per-cent points scaled by 100 with a ``pp`` format), never raw floats such
+    as 0.9174649963. Text is masked and kept from running as a formula
+    (:func:`cxeval.report.safe_table`).
     """
     import pandas as pd
 
     from cxeval._io import atomic_write
-    from cxeval.report import safe_table
+    from cxeval.report import header, safe_table, tr
 
     by_branch: dict[str, list[Job]] = {}
     for job in jobs:
         by_branch.setdefault(job.directory, []).append(job)
     written = []
     for directory, branch_jobs in by_branch.items():
-        sheets: dict[str, pd.DataFrame] = {}
+        sheets: dict[str, tuple[pd.DataFrame, list]] = {}
         for job in branch_jobs:
             sidecar = Path(job.parameters["results_path"])
             if job.status != OK or not sidecar.exists():
                 continue
             tables = json.loads(sidecar.read_text(encoding="utf-8")).get("tables", {})
             for name, table in tables.items():
-                sheet = re.sub(r"[\\/*?:\[\]]", "_", f"{job.notebook[:2]} {name}")[:31]
+                title = table.get("title") or name
+                sheet = re.sub(r"[\\/*?:\[\]]", "_", f"{job.notebook[:2]} {title}")[:31]
                 while sheet in sheets:
                     sheet = sheet[:29] + f"~{len(sheets) % 10}"
-                sheets[sheet] = safe_table(pd.DataFrame(table["rows"], columns=table["columns"]))
+                frame = pd.DataFrame(table["rows"], columns=table["columns"])
+                formats = table.get("formats", {})
+                for col, spec in formats.items():
+                    if col in frame and spec.get("scale", 1) != 1:
+                        frame[col] = pd.to_numeric(frame[col], errors="coerce") * spec["scale"]
+                for col in frame.columns:   # True / False read as 是 / 否 in a Chinese workbook
+                    if frame[col].map(lambda v: isinstance(v, bool) or v is None).all() and frame[col].notna().any():
+                        frame[col] = frame[col].map({True: tr("是", "yes", lang), False: tr("否", "no", lang)})
+                labels = table.get("labels", {})
+                number_formats = [formats.get(col, {}).get("number_format") for col in frame.columns]
+                frame.columns = [labels.get(col) or header(col, lang) for col in frame.columns]
+                sheets[sheet] = (safe_table(frame), number_formats)
         if not sheets:
             continue
         path = Path(directory) / f"{Path(directory).name}.xlsx"
 
         def write(tmp, sheets=sheets):
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                for sheet, frame in sheets.items():
+                for sheet, (frame, number_formats) in sheets.items():
                     frame.to_excel(writer, sheet_name=sheet, index=False)
+                    ws = writer.sheets[sheet]
+                    for j, number_format in enumerate(number_formats, start=1):
+                        width = max([len(str(frame.columns[j - 1])) * 2] + [8])
+                        ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = min(width, 40)
+                        if not number_format:
+                            continue
+                        for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                            for cell in row:
+                                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                                    cell.number_format = number_format
 
         written.append(atomic_write(path, write))
     return written
-
-
-def write_index(run_dir: str | os.PathLike, *, lang: str | None = None) -> Path:
-    """(Re)build ``index.html`` of a run from its manifest and the recorded numbers."""
-    run_dir = Path(run_dir)
-    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
-    page = render_index(manifest, lang=lang or manifest.get("lang", "zh"))
-    path = run_dir / "index.html"
-    _atomic_write_text(path, page)
-    return path
 
 
 class BatchInterrupted(BatchError):
@@ -826,7 +781,8 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         workers: int | None = None, timeout: float | None = 600, only_failed: str | os.PathLike | None = None,
         config_dir: str | os.PathLike | None = None, notebooks_dir: str | os.PathLike | None = None,
         lang: str | None = None, progress: bool = True, formats: Sequence[str] = ("html",),
-        plan=None, parameters: dict | None = None) -> dict:
+        plan=None, parameters: dict | None = None, executor: str = "local",
+        scheduler: str | None = None) -> dict:
     """Execute every notebook for every branch and export the reports.
 
     Parameters
@@ -863,6 +819,14 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         Notebook parameters given on the command line (``-p NAME VALUE``), applied last;
         each name must be declared by a selected notebook, values are converted to the
         declared type.
+    executor : {"local", "dask"}
+        Where the jobs run: "local" (default), forked processes of this one, at most
+        ``workers`` at once; "dask", tasks on a dask.distributed cluster
+        (:mod:`cxeval.cluster`), as many at once as the cluster has worker threads. The
+        manifest records which (``executor``).
+    scheduler : str, optional
+        With ``executor="dask"``: the scheduler's address (``tcp://host:8786``); default a
+        cluster of ``workers`` local worker processes started for this run.
 
     Returns
     -------
@@ -876,7 +840,8 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
     ------
     BatchError
         Bad arguments (missing folders, unknown notebooks, unknown branches or parameter
-        names, no branches, bad language).
+        names, no branches, bad language, an unknown executor, no scheduler at
+        ``scheduler``).
     """
     from cxeval import plan as cxplan
 
@@ -897,6 +862,14 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         raise BatchError(f"workers must be a whole number of at least 1, got {workers!r}")
     if timeout is not None and timeout <= 0:
         raise BatchError(f"timeout must be positive seconds, got {timeout}")
+    if executor not in ("local", "dask"):
+        raise BatchError(f"executor must be 'local' or 'dask', got {executor!r}")
+    if scheduler is not None and executor != "dask":
+        raise BatchError("a scheduler is only used with the dask executor (--executor dask)")
+    if scheduler is not None:
+        from cxeval import cluster
+
+        cluster.check_scheduler(scheduler)
     # Importing these before forking lets every child skip the import.
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
@@ -937,7 +910,10 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         requested = branches or (plan.branches if plan is not None else None)
         branch_list = cxplan.match_branches(requested, found) if requested else found
         declared = {nb: notebook_parameters(nb) for nb in nb_paths}
-        specs = cxplan.resolve(plan, branch_list, nb_paths, declared, parameters)
+        # A plan is written for every notebook of the folder; a run may select some.
+        every = discover_notebooks(notebooks_dir, None) if plan is not None and notebooks else nb_paths
+        available = {nb: declared.get(nb) or notebook_parameters(nb) for nb in every}
+        specs = cxplan.resolve(plan, branch_list, nb_paths, declared, parameters, available=available)
         out_dir = _output_folder(out)
         # Absolute: notebooks run with the notebooks folder as their working directory,
         # so a relative results path would land beside the notebooks.
@@ -951,6 +927,7 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
                  "plan": str(plan.path) if plan is not None and plan.path else None,
                  "command_parameters": dict(parameters or {}),
                  "started": _dt.datetime.now().isoformat(timespec="seconds")}
+    extra["executor"] = executor
     for job in todo:
         Path(job.directory).mkdir(parents=True, exist_ok=True)
     _write_manifest(run_dir, run_id, all_jobs, extra)
@@ -960,15 +937,22 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
     shutil.rmtree(handoff, ignore_errors=True)
     try:
         with _sigterm_as_interrupt():
-            _run_jobs(todo, workers=workers, timeout=timeout, progress=progress,
-                      on_done=lambda: _write_manifest(run_dir, run_id, all_jobs, extra), handoff=handoff)
+            if executor == "dask":
+                from cxeval import cluster
+
+                cluster.run_jobs(todo, scheduler=scheduler, workers=workers, timeout=timeout,
+                                 progress=progress,
+                                 on_done=lambda: _write_manifest(run_dir, run_id, all_jobs, extra))
+            else:
+                _run_jobs(todo, workers=workers, timeout=timeout, progress=progress,
+                          on_done=lambda: _write_manifest(run_dir, run_id, all_jobs, extra), handoff=handoff)
     except KeyboardInterrupt:
         extra["interrupted"] = _dt.datetime.now().isoformat(timespec="seconds")
         _write_manifest(run_dir, run_id, all_jobs, extra)
         write_index(run_dir, lang=lang)
         raise BatchInterrupted(run_dir, sum(j.status == INTERRUPTED for j in all_jobs)) from None
     if "xlsx" in formats:
-        export_xlsx(run_dir, all_jobs)
+        export_xlsx(run_dir, all_jobs, lang=lang)
     if "pdf" in formats:
         for job in all_jobs:
             if job.status == OK and job.html:
@@ -1035,7 +1019,7 @@ def _run_jobs(jobs: list[Job], *, workers: int, timeout: float | None, progress:
                         job.error = f"the job's process died (exit code {proc.exitcode})"
                 if job.status == FAILED and not (Path(job.directory) / f"{job.notebook}.html").exists():
                     _atomic_write_text(Path(job.directory) / f"{job.notebook}.html",
-                                       _error_html(job, f"{job.branch} · {job.notebook}"))
+                                       _error_html(job, _job_title(job, job.parameters.get("lang", "zh"))))
                     job.html = f"{job.notebook}.html"
                 del running[proc]
                 bar.update(1)

@@ -51,7 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="input data folder (default: the plan's, else data/sample)")
     p.add_argument("--configs", default=None, help="configuration folder (default: the plan's, else data/configs)")
     p.add_argument("--out", default="reports", help="folder for run directories (default: reports)")
-    p.add_argument("--workers", type=int, default=None, help="jobs at once (default: number of cores)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="jobs at once on this machine (default: number of cores)")
+    p.add_argument("--executor", default="local", choices=("local", "dask"),
+                   help="where jobs run: local processes (default) or a dask.distributed cluster")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="dask scheduler, e.g. tcp://HOST:8786 (with --executor dask; default: a "
+                        "cluster of --workers local processes)")
     p.add_argument("--timeout", type=float, default=600, help="seconds per notebook (default: 600)")
     p.add_argument("--only-failed", default=None, metavar="RUN_DIR", help="rerun the failed jobs of RUN_DIR")
     p.add_argument("--lang", default=None, choices=("zh", "en"), help="report language (default: the plan's, else zh)")
@@ -171,7 +177,8 @@ def _cmd_run(args) -> int:
                          out=args.out, workers=args.workers, timeout=args.timeout,
                          only_failed=args.only_failed, config_dir=args.configs, lang=args.lang,
                          progress=not args.no_progress, formats=args.formats, plan=args.plan,
-                         parameters=plan.parse_cli_parameters(args.parameters))
+                         parameters=plan.parse_cli_parameters(args.parameters),
+                         executor=args.executor, scheduler=args.scheduler)
     jobs = manifest["jobs"]
     counts = batch.status_counts(jobs)
     print(f"run {manifest['run_id']}: {batch.summary_line(manifest, lang='en')}")

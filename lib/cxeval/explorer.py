@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cxeval import baseline, report
+from cxeval import baseline, report, schemas
+from cxeval.report import baseline as glue
+from cxeval.text import baseline as text
+from cxeval.checks import IN_FUNCTION, check_frame, require_columns
 from cxeval.text import explorers as words
+from cxeval.baseline.control import _chart_for
 
 __all__ = ["ALL", "Explorer", "branch_options", "hall_options", "segment_options",
            "period_options", "select", "view"]
@@ -27,14 +31,8 @@ ALL = "__all__"
 
 
 def _check(survey, func: str) -> None:
-    from cxeval.errors import DataError
-
-    if not isinstance(survey, pd.DataFrame):
-        raise TypeError(f"{func}: survey must be a pandas DataFrame, got {type(survey).__name__}")
-    missing = [c for c in ("period", "branch") if c not in survey.columns]
-    if missing:
-        raise DataError(f"{func}: column(s) {', '.join(map(repr, missing))} not found; the "
-                        f"data has columns {', '.join(map(repr, map(str, survey.columns)))}")
+    check_frame(survey, f"{func}: survey")
+    require_columns(survey, ("period", "branch"), func, message=IN_FUNCTION)
 
 
 def branch_options(survey) -> list[str]:
@@ -72,7 +70,8 @@ def segment_options(survey, branch=None, *, lang="zh") -> list[tuple[str, str]]:
 def period_options(survey) -> list[str]:
     """All periods in the data in time order."""
     _check(survey, "period_options")
-    return [str(p) for p in baseline._sorted_periods(survey["period"].dropna().astype(str))]
+    periods = survey["period"].dropna().astype(str)
+    return [str(p) for p in schemas.sorted_periods(periods, where="periods")]
 
 
 def select(survey, *, branch, hall=ALL, segment=ALL, periods=None) -> pd.DataFrame:
@@ -166,7 +165,7 @@ def view(survey, *, branch, hall=ALL, segment=ALL, periods=None, target=0.95,
     counted = table.attrs["sample_size_known"]
     if len(table) >= 2:
         # the report's own chart: limits on the baseline months (every month without one)
-        _, chart = baseline._chart_for(rows, freeze=baseline_end or None)
+        _, chart = _chart_for(rows, freeze=baseline_end or None)
         result["chart"] = chart
         plots.plot_control(chart, target=target, ax=axes[1], lang=lang)
     else:
@@ -184,8 +183,8 @@ def view(survey, *, branch, hall=ALL, segment=ALL, periods=None, target=0.95,
                           title=report.tr("漏斗图", "Funnel plot", lang))
     else:
         axes[2].set_axis_off()
-    result["sentence"] = baseline.describe_baseline(table, result["chart"], unit=name,
-                                                    target=target, lang=lang)
+    result["sentence"] = text.describe_baseline(table, result["chart"], unit=name, target=target,
+                                                lang=lang)
     return result
 
 
@@ -300,8 +299,8 @@ class Explorer:
                 display(report.table(
                     self.result["table"][["period", "responses", "rate", "ci_low", "ci_high",
                                           "gap_to_target"]],
-                    formats=baseline.table_formats(self.lang),
-                    labels=baseline.column_labels(self.lang)))
+                    formats=glue.table_formats(self.lang),
+                    labels=glue.column_labels(self.lang)))
             display(report.note(self.result["sentence"]))
         plt.close(self.result["figure"])
         return self.result

@@ -27,6 +27,10 @@ the command line. A notebook receives only the names its parameters cell declare
 name that no selected notebook declares is an error (papermill would only warn). A
 notebook left out for a branch is recorded as ``n/a`` with the reason, never run.
 
+A notebook whose parameters cell declares ``scope: str = "run"`` (the overview) is made
+once per run: it takes the plan's own ``parameters`` (and ``-p``), not a group's or a
+branch's, and is left out (``n/a``) only by the plan's top-level ``notebooks``.
+
 Everything here is checked before a job starts: :func:`load` reads and checks the file's
 shape (every problem listed in one :class:`~cxeval.errors.ConfigError`), :func:`check`
 adds what needs the data and the notebooks (branches that appear in no input file, with
@@ -45,18 +49,38 @@ from typing import Any
 from cxeval.errors import BatchError, ConfigError
 
 __all__ = ["Plan", "Group", "load", "check", "resolve", "coerce_parameter", "parse_cli_parameters",
-           "match_branches", "suggest", "NOT_PLANNED"]
+           "match_branches", "suggest", "notebook_scope", "NOT_PLANNED", "RUN_SCOPE", "RUN_BRANCH"]
 
 _TOP_KEYS = {"name", "data", "configs", "lang", "branches", "notebooks", "parameters", "groups",
              "branch_overrides"}
 _GROUP_KEYS = {"name", "branches", "notebooks", "parameters"}
 _OVERRIDE_KEYS = {"notebooks", "parameters"}
 
-#: Parameters the batch itself sets; a plan or ``-p`` may not.
-RESERVED_PARAMETERS = ("branch", "data_dir", "config_dir", "results_path", "lang")
+#: Parameters the batch itself sets; a plan or ``-p`` may not. ``scope`` is a notebook's
+#: marker (see :func:`notebook_scope`), ``branches`` the run's branch list given to it.
+RESERVED_PARAMETERS = ("branch", "data_dir", "config_dir", "results_path", "lang", "scope", "branches")
 
 #: Reason recorded for a notebook a plan leaves out for a branch: (zh, en) templates.
 NOT_PLANNED = ("运行计划未为{where}安排此报告", "the run plan does not include this report for {where}")
+
+#: A notebook whose parameters cell declares ``scope: str = "run"`` is made once per run
+#: (the overview), not once per branch; it receives the run's branches as ``branches``.
+RUN_SCOPE = "run"
+#: The ``branch`` of a run-scope job in the manifest (it covers every branch of the run).
+RUN_BRANCH = "全部 All"
+
+
+def notebook_scope(declared: dict) -> str:
+    """``"run"`` when a notebook's parameters (``papermill.inspect_notebook``) declare
+    ``scope`` with the default ``"run"``, else ``"branch"``.
+
+    Examples
+    --------
+    >>> notebook_scope({"scope": {"default": '"run"'}}), notebook_scope({"branch": {"default": '""'}})
+    ('run', 'branch')
+    """
+    default = str((declared.get("scope") or {}).get("default") or "").strip().strip("'\"")
+    return RUN_SCOPE if default == RUN_SCOPE else "branch"
 
 
 @dataclass
@@ -433,7 +457,7 @@ def _select(selectors, notebooks: list[Path], where: str) -> list[Path]:
 
 
 def resolve(plan: Plan | None, branches: list[str], notebooks: list[Path], declared: dict,
-            cli_parameters: dict | None = None) -> list[JobSpec]:
+            cli_parameters: dict | None = None, *, available: dict | None = None) -> list[JobSpec]:
     """One :class:`JobSpec` per branch and notebook, parameters typed and checked.
 
     Parameters
@@ -447,6 +471,11 @@ def resolve(plan: Plan | None, branches: list[str], notebooks: list[Path], decla
         ``{notebook path: papermill.inspect_notebook(...)}``.
     cli_parameters : dict, optional
         ``-p`` values (text), applied last.
+    available : dict, optional
+        ``{notebook path: declared parameters}`` of every notebook of the folder, when
+        the run selects only some (``--notebooks 00``): the plan's parameters and
+        notebook lists are checked against all of them, so a plan written for every
+        notebook still runs a selection; ``-p`` names must be declared by a selected one.
 
     Raises
     ------
@@ -457,12 +486,15 @@ def resolve(plan: Plan | None, branches: list[str], notebooks: list[Path], decla
     cli_parameters = dict(cli_parameters or {})
     problems: list[str] = []
     valid = sorted({name for params in declared.values() for name in params} - set(RESERVED_PARAMETERS))
+    every = {**(available or {}), **declared}
+    valid_plan = sorted({name for params in every.values() for name in params} - set(RESERVED_PARAMETERS))
+    known = list(dict.fromkeys([*sorted(every), *notebooks]))
 
-    def unknown(name: str, where: str) -> None:
-        close = suggest(name, valid)
+    def unknown(name: str, where: str, names: list[str] = valid) -> None:
+        close = suggest(name, names)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         problems.append(f"{where}: no selected notebook has a parameter {name!r}{hint}; "
-                        f"valid names: {', '.join(valid)}")
+                        f"valid names: {', '.join(names)}")
 
     for name in cli_parameters:
         if name not in valid:
@@ -473,31 +505,51 @@ def resolve(plan: Plan | None, branches: list[str], notebooks: list[Path], decla
             [(f"branch_overrides.{b}.parameters", o.get("parameters") or {}) for b, o in plan.overrides.items()]
         for where, params in sources:
             for name in params:
-                if name not in valid:
-                    unknown(name, f"plan {where}")
+                if name not in valid_plan:
+                    unknown(name, f"plan {where}", valid_plan)
     specs: list[JobSpec] = []
+    run_notebooks = [nb for nb in notebooks if notebook_scope(declared[nb]) == RUN_SCOPE]
+    branch_notebooks = [nb for nb in notebooks if nb not in run_notebooks]
+
+    def typed(nb, params: dict, where: str) -> dict:
+        decl = declared[nb]
+        values = {}
+        for name, value in [*params.items(), *cli_parameters.items()]:
+            if name not in decl:
+                continue
+            try:
+                values[name] = coerce_parameter(name, value, decl[name].get("inferred_type_name"),
+                                                where=f"{nb.stem} for {where}")
+            except BatchError as err:
+                problems.append(str(err))
+        return values
+
+    # A run-scope notebook (the overview) takes the plan's own parameters, not a group's or
+    # a branch's, and is left out only by the plan's top-level notebook list.
+    planned_for_run = notebooks
+    if plan is not None:
+        try:
+            planned_for_run = _select(plan.notebooks, known, "plan notebooks")
+        except BatchError as err:
+            problems.append(str(err))
+    for nb in run_notebooks:
+        reason = None if nb in planned_for_run else (
+            "运行计划未安排此报告（计划的 notebooks 中没有它）",
+            "the run plan does not include this report (not in the plan's notebooks)")
+        specs.append(JobSpec(RUN_BRANCH, nb, typed(nb, plan.parameters if plan is not None else {}, "the run"),
+                             reason))
     for branch in branches:
-        planned = notebooks
+        planned = branch_notebooks
         params: dict = {}
         if plan is not None:
             try:
-                planned = _select(plan.notebooks_for(branch), notebooks, f"plan ({branch})")
+                planned = _select(plan.notebooks_for(branch), known, f"plan ({branch})")
             except BatchError as err:
                 problems.append(str(err))
-                planned = notebooks
+                planned = branch_notebooks
             params = plan.parameters_for(branch)
-        for nb in notebooks:
-            decl = declared[nb]
-            values = {}
-            for name, value in [*params.items(), *cli_parameters.items()]:
-                if name not in decl:
-                    continue
-                try:
-                    values[name] = coerce_parameter(
-                        name, value, decl[name].get("inferred_type_name"),
-                        where=f"{nb.stem} for {branch}")
-                except BatchError as err:
-                    problems.append(str(err))
+        for nb in branch_notebooks:
+            values = typed(nb, params, branch)
             reason = None
             if nb not in planned:
                 group = plan.group_of(branch) if plan is not None else None

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from cxeval.checks import check_frame, require_columns
 from cxeval.errors import DataError
 
 __all__ = ["STATES", "NEXT_STEPS", "choose_branch", "choose_project", "project_rows", "as_of_date",
@@ -39,18 +40,6 @@ STATES = ("done", "in_progress", "not_started", "overdue")
 NEXT_STEPS = ("chase", "correct", "revisit", "continue", "standardise", "check_later", "finish")
 #: Statuses meaning "started, not finished" (case and spaces ignored).
 STARTED_STATUSES = ("进行中", "实施中", "推进中", "执行中", "in progress", "ongoing", "started", "doing")
-
-
-def _check_frame(df, name: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-
-
-def _require(df: pd.DataFrame, columns: Iterable[str], name: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(f"{name} is missing column(s) {', '.join(missing)}; columns are: "
-                        + ", ".join(map(str, df.columns)))
 
 
 def _timestamp(value, name: str) -> pd.Timestamp:
@@ -210,8 +199,8 @@ def plan_table(tasks: pd.DataFrame, *, as_of, done: Iterable[str] | None = None)
     DataError
         A needed column is missing, or a task ends before it starts (rows named).
     """
-    _check_frame(tasks, "tasks")
-    _require(tasks, ("task", "start", "end"), "tasks")
+    check_frame(tasks, "tasks")
+    require_columns(tasks, ("task", "start", "end"), "tasks")
     when = _timestamp(as_of, "as_of")
     out = pd.DataFrame({"wbs": tasks["wbs"] if "wbs" in tasks else pd.Series(pd.NA, index=tasks.index),
                         "task": tasks["task"].astype(str),
@@ -303,8 +292,8 @@ def benefits(survey: pd.DataFrame, *, branch: str, target: float, pilot_hall: st
     """
     from cxeval import baseline
 
-    _check_frame(survey, "survey")
-    _require(survey, ("period", "branch"), "survey")
+    check_frame(survey, "survey")
+    require_columns(survey, ("period", "branch"), "survey")
     mine = survey[survey["branch"].astype(str) == str(branch)]
     if mine.empty:
         raise DataError(f"{branch}: the survey has no rows for the goal metric of this branch")
@@ -384,7 +373,7 @@ def action_register(actions: pd.DataFrame, *, as_of, done: Iterable[str] | None 
     """
     from cxeval import rootcause
 
-    _check_frame(actions, "actions")
+    check_frame(actions, "actions")
     kwargs = {} if done is None else {"done": done}
     plan = rootcause.action_plan(pd.DataFrame({"cause": pd.Series([], dtype=str)}), actions, as_of=as_of,
                                  **kwargs)
@@ -524,45 +513,6 @@ def _next_step(row: dict) -> str:
     return "standardise" if row.get("_after_all_met") else "continue"
 
 
-# --------------------------------------------------------------------------- batch numbers
-def key_numbers(goal: dict, summary: dict, register: pd.DataFrame | None = None) -> dict:
-    """The numbers the batch records for the project report (``report.record``)."""
-    overdue_actions = int(register["overdue"].sum()) if register is not None else 0
-    return {"goal_met": goal["met"], "goal_held": goal["held"], "current_period": goal["current_period"],
-            "current_rate": goal["current_rate"], "months_met": goal["months_met"], "months": goal["months"],
-            "change": goal["change"], "tasks": summary["tasks"], "tasks_done": summary["done"],
-            "tasks_overdue": summary["overdue"], "overdue_tasks": summary["overdue_tasks"],
-            "milestones": summary["milestones"], "milestones_done": summary["milestones_done"],
-            "actions_overdue": overdue_actions}
-
-
-def index_entry(goal: dict, summary: dict, register: pd.DataFrame | None = None) -> dict[str, str]:
-    """What the batch index shows: the goal metric against the target, tasks done, and a status.
-
-    ``good``: the latest month meets the target, every month since the pilot did, and
-    nothing is overdue; ``warn``: the latest month meets the target but a month was missed
-    or a task or action is overdue; ``bad``: the latest month is below the target.
-    """
-    from cxeval import report
-
-    rate = report.fmt_pct(goal["current_rate"])
-    target = report.fmt_pct(goal["target"], 0 if round(goal["target"] * 100, 6) == round(goal["target"] * 100) else 1)
-    done = f"{summary['done']}/{summary['tasks']}"
-    entry = {"headline": f"{rate}（目标 {target}），任务完成 {done}",
-             "headline_en": f"{rate} (target {target}), tasks done {done}"}
-    late = summary["overdue"] + (int(register["overdue"].sum()) if register is not None else 0)
-    if not goal["met"]:
-        return {**entry, "status": "bad", "reason": f"{goal['current_period']} 未达目标",
-                "reason_en": f"{goal['current_period']} below the target"}
-    if late or not goal["held"]:
-        zh = "；".join(filter(None, [f"{late} 项任务或措施逾期" if late else "",
-                                     f"{len(goal['missed'])} 个月未达目标" if goal["missed"] else ""]))
-        en = "; ".join(filter(None, [f"{late} task(s) or action(s) overdue" if late else "",
-                                     f"{len(goal['missed'])} month(s) below the target" if goal["missed"] else ""]))
-        return {**entry, "status": "warn", "reason": zh, "reason_en": en}
-    return {**entry, "status": "good"}
-
-
 # --------------------------------------------------------------------------- the whole report
 def pilot_marks(pilots: pd.DataFrame | None, *, branch: str) -> dict:
     """The pilot hall and the pilot and rollout months of ``branch`` from the pilot register.
@@ -616,18 +566,16 @@ class ProjectStatus:
         return float(self.charter["target"])
 
     def key_numbers(self) -> dict:
-        """:func:`key_numbers` of the project (goal numbers None without a survey)."""
-        goal = self.goal or {k: None for k in ("met", "held", "current_period", "current_rate",
-                                               "months_met", "months", "change")}
-        return {"project": str(self.charter["project"]), "target": self.target,
-                "as_of": f"{self.as_of:%Y-%m-%d}", **key_numbers(goal, self.summary, self.register)}
+        """:func:`cxeval.report.project.key_numbers` of the project (goal numbers None without a survey)."""
+        from cxeval.report.project import key_numbers
+
+        return key_numbers(self)
 
     def index_entry(self) -> dict:
-        """:func:`index_entry` (without a survey: tasks only, no colour)."""
-        if self.goal is None:
-            done = f"{self.summary['done']}/{self.summary['tasks']}"
-            return {"headline": f"任务完成 {done}", "headline_en": f"tasks done {done}", "status": "none"}
-        return index_entry(self.goal, self.summary, self.register)
+        """:func:`cxeval.report.project.index_entry` (without a survey: tasks only, no colour)."""
+        from cxeval.report.project import index_entry
+
+        return index_entry(self)
 
 
 _PLAN_COLUMNS = ["wbs", "task", "phase", "owner", "start", "end", "days", "milestone", "key_point", "risk_point",

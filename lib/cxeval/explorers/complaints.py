@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cxeval import complaints, report
+from cxeval.complaints.config import _limits
 from cxeval.explorers._base import WidgetExplorer, months_between
 from cxeval.explorers.pareto import branch_options, month_options, select
 from cxeval.text import explorers as words
@@ -22,7 +23,7 @@ __all__ = ["ComplaintExplorer", "branch_options", "month_options", "step_options
 
 def step_options(limits, *, lang: str = "zh") -> list[tuple[str, str]]:
     """(label, step id) of the workflow steps in ``sla.yaml``'s order."""
-    conf = complaints._limits(limits)
+    conf = _limits(limits)
     return [(step["zh"] if lang == "zh" else step["en"], step["id"]) for step in conf["steps"]]
 
 
@@ -64,7 +65,7 @@ def view(tickets, limits, *, branch, months, step=None, lang="zh") -> dict:
 
     from cxeval import plots
 
-    conf = complaints._limits(limits)
+    conf = _limits(limits)
     step = step or conf["steps"][0]["id"]
     ids = [s["id"] for s in conf["steps"]]
     if step not in ids:
@@ -124,7 +125,7 @@ class ComplaintExplorer(WidgetExplorer):
         import ipywidgets as w
 
         report.tr("", "", lang)
-        self.tickets, self.limits, self.lang = tickets, complaints._limits(limits), lang
+        self.tickets, self.limits, self.lang = tickets, _limits(limits), lang
         branches = branch_options(tickets)
         if str(branch) not in branches:
             raise ValueError(f"ComplaintExplorer: branch must be one of {', '.join(branches)}, got {branch!r}")

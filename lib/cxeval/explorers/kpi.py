@@ -19,6 +19,7 @@ import pandas as pd
 
 from cxeval import kpi, report
 from cxeval.explorers._base import WidgetExplorer
+from cxeval.kpi.scoring import _check_scored
 from cxeval.text import explorers as words
 
 __all__ = ["WhatIfExplorer", "slots", "value_range", "rescore", "view"]
@@ -35,7 +36,7 @@ def slots(card, scored: pd.DataFrame, *, unit: str, period: str | None = None) -
         are rates shown as percentages); in scorecard order, bonus items included,
         composite inputs left out (they earn no points).
     """
-    part = card._for_period(kpi._check_scored(scored), unit, period)
+    part = card._for_period(_check_scored(scored), unit, period)
     part = part[(part["unit"] == unit) & (part["kind"] != "input")]
     by_id = {it.id: it for it in card.items}
     rows = []

@@ -23,7 +23,7 @@ import os
 import matplotlib
 
 __all__ = ["theme", "font_family", "PALETTE", "STATUS_COLORS", "target_line", "wrap_label", "plain_label",
-           "no_data"]
+           "no_data", "percent_axis"]
 
 #: Named colours used across every chart and the HTML index.
 PALETTE = {
@@ -122,6 +122,42 @@ def target_line(ax, target: float, *, label: str | None = None, orientation: str
     return ax
 
 
+#: Tick steps of a percent axis, in per cent: whole numbers a reader can count on.
+_PERCENT_STEPS = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25, 50)
+
+
+def percent_axis(ax, *, axis: str = "y", xmax: float = 1.0, max_ticks: int = 8):
+    """Label an axis in per cent with evenly spaced, exactly printed ticks; return ``ax``.
+
+    matplotlib's default locator may step by 2.5 pp, and a percent formatter with no
+    decimals then prints 92, 90, 88, 85, 82 (87.5 and 82.5 rounded): uneven steps that
+    read as a mistake. The step here is one of 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25, 50
+    per cent, the smallest giving at most ``max_ticks`` ticks over the current limits,
+    and the labels carry exactly the decimals the step needs.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Call after plotting (the limits decide the step).
+    axis : {"y", "x"}
+    xmax : float
+        The value that is 100% (1.0 for proportions, 100 for per cent).
+    max_ticks : int
+    """
+    from matplotlib.ticker import MultipleLocator, PercentFormatter
+
+    if axis not in ("x", "y"):
+        raise ValueError(f"axis must be 'x' or 'y', got {axis!r}")
+    low, high = ax.get_ylim() if axis == "y" else ax.get_xlim()
+    span = abs(high - low) / xmax * 100 or 1.0
+    step = next((s for s in _PERCENT_STEPS if span / s <= max_ticks), _PERCENT_STEPS[-1])
+    decimals = 0 if step >= 1 else 1
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(MultipleLocator(step / 100 * xmax))
+    target.set_major_formatter(PercentFormatter(xmax, decimals=decimals))
+    return ax
+
+
 def no_data(ax, lang: str = "zh"):
     """Mark an empty chart "无数据 / No data" (no ticks) and return ``ax``."""
     from cxeval.report import tr
@@ -172,7 +208,7 @@ def wrap_label(text: str, width: int = 6) -> str:
 
 # Plot families, one submodule each; their public functions are reachable as
 # ``cxeval.plots.<name>`` without importing every family up front.
-_FAMILIES = ("baseline", "pareto", "pilot", "kpi", "complaints", "project")
+_FAMILIES = ("baseline", "pareto", "rootcause", "pilot", "kpi", "complaints", "overview", "project")
 
 
 def __getattr__(name: str):

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
+from cxeval.checks import IN_FUNCTION, check_frame, require_columns
+
 __all__: list[str] = ["plot_rates", "plot_rate_panels", "plot_control", "plot_funnel",
                       "plot_lead"]
 
@@ -32,23 +34,12 @@ def _new_ax(ax, figsize=None):
     return ax
 
 
-def _require(data, columns, func):
-    from cxeval.errors import DataError
-
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{func}: data must be a pandas DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise DataError(f"{func}: column(s) {', '.join(map(repr, missing))} not found; the data "
-                        f"has columns {', '.join(map(repr, map(str, data.columns)))}")
-
-
 def _period_ticks(ax, labels: list[str], lang: str, *, compact: bool = False) -> None:
     """Label periods briefly: "3月"/"Mar" within one year, else with the year.
 
     ``compact`` (small panels): months as bare numbers, the year in the axis label.
     """
-    from cxeval.baseline import period_label
+    from cxeval.text.baseline import period_label
 
     years = sorted({str(p)[:4] for p in labels})
     monthly = all(len(str(p)) == 7 and str(p)[4] == "-" and str(p)[5] != "Q" for p in labels)
@@ -75,13 +66,11 @@ def _title(ax, text: str, **kwargs) -> None:
 
 
 def _percent_axis(ax, axis: str = "y") -> None:
-    # one decimal when the axis spans only a few points, so that neighbouring ticks never
-    # read the same ("99%", "99%"); call after the limits are set
-    lo, hi = ax.get_ylim() if axis == "y" else ax.get_xlim()
-    span = abs(hi - lo)
-    decimals = 0 if span >= 0.06 else 1 if span >= 0.006 else 2
-    fmt = PercentFormatter(xmax=1, decimals=decimals)
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    # even steps printed exactly (never 92, 90, 88, 85 from a 2.5-point step), one decimal
+    # when the axis spans only a few points; call after the limits are set
+    from cxeval.plots import percent_axis
+
+    percent_axis(ax, axis=axis)
 
 
 def plot_rates(data, *, x="period", hue=None, target=None, ax=None, lang="zh", title=None,
@@ -91,7 +80,7 @@ def plot_rates(data, *, x="period", hue=None, target=None, ax=None, lang="zh", t
     Parameters
     ----------
     data : DataFrame
-        A :func:`cxeval.baseline.rates` table with ``x`` (and ``hue``) among its groups:
+        A :func:`cxeval.baseline.tables` table with ``x`` (and ``hue``) among its groups:
         ``rate``, ``ci_low``, ``ci_high``.
     x : str
         Column along the x axis (periods are labelled as months/quarters).
@@ -123,7 +112,9 @@ def plot_rates(data, *, x="period", hue=None, target=None, ax=None, lang="zh", t
     from cxeval.plots import PALETTE, plain_label, target_line
 
     func = "plot_rates"
-    _require(data, [x, "rate", "ci_low", "ci_high"] + ([hue] if hue else []), func)
+    check_frame(data, f"{func}: data")
+    require_columns(data, [x, "rate", "ci_low", "ci_high"] + ([hue] if hue else []), func,
+                    message=IN_FUNCTION)
     ax = _new_ax(ax)
     if target is None:
         target = data.attrs.get("target")
@@ -172,7 +163,7 @@ def plot_rate_panels(data, *, facet="hall", x="period", target=None, col_wrap=3,
     Parameters
     ----------
     data : DataFrame
-        A :func:`cxeval.baseline.rates` table grouped by ``facet`` and ``x``.
+        A :func:`cxeval.baseline.tables` table grouped by ``facet`` and ``x``.
     facet : str
         One panel per value of this column.
     x : str
@@ -199,7 +190,9 @@ def plot_rate_panels(data, *, facet="hall", x="period", target=None, col_wrap=3,
     """
     import matplotlib.pyplot as plt
 
-    _require(data, [facet, x, "rate", "ci_low", "ci_high"], "plot_rate_panels")
+    check_frame(data, "plot_rate_panels: data")
+    require_columns(data, [facet, x, "rate", "ci_low", "ci_high"], "plot_rate_panels",
+                    message=IN_FUNCTION)
     if target is None:
         target = data.attrs.get("target")
     names = list(dict.fromkeys(sorted(data[facet].astype(str))))
@@ -263,7 +256,9 @@ def plot_control(chart, *, target=None, ax=None, lang="zh", title=None):
     """
     from cxeval.plots import PALETTE, target_line
 
-    _require(chart, ["period", "rate", "center", "lcl", "ucl", "signal"], "plot_control")
+    check_frame(chart, "plot_control: data")
+    require_columns(chart, ["period", "rate", "center", "lcl", "ucl", "signal"], "plot_control",
+                    message=IN_FUNCTION)
     ax = _new_ax(ax)
     xs = np.arange(len(chart))
     phase = chart["phase"].astype(str).to_numpy() if "phase" in chart.columns else \
@@ -336,7 +331,7 @@ def plot_funnel(data, *, label=None, ax=None, lang="zh", title=None):
     Parameters
     ----------
     data : DataFrame
-        A :func:`cxeval.baseline.funnel` table.
+        A :func:`cxeval.baseline.funnels` table.
     label : str, optional
         Column naming the units (default: the first grouping column of the funnel);
         units outside the 95% limits are labelled on the chart.
@@ -361,8 +356,9 @@ def plot_funnel(data, *, label=None, ax=None, lang="zh", title=None):
     from cxeval import baseline
     from cxeval.plots import PALETTE, plain_label
 
-    _require(data, ["responses", "rate", "center", "lower_95", "upper_95", "lower_998",
-                    "upper_998"], "plot_funnel")
+    check_frame(data, "plot_funnel: data")
+    require_columns(data, ["responses", "rate", "center", "lower_95", "upper_95", "lower_998",
+                    "upper_998"], "plot_funnel", message=IN_FUNCTION)
     ax = _new_ax(ax)
     if label is None:
         label = (data.attrs.get("by") or [data.columns[0]])[0]
@@ -425,7 +421,7 @@ def plot_lead(result, *, highlight=None, ax=None, lang="zh", title=None):
     Parameters
     ----------
     result : LeadResult or DataFrame
-        :func:`cxeval.baseline.lead` result (or its ``.table``).
+        :func:`cxeval.baseline.brands` result (or its ``.table``).
     highlight : str, optional
         A branch to emphasise (the report's own branch).
     ax : matplotlib Axes, optional
@@ -450,7 +446,9 @@ def plot_lead(result, *, highlight=None, ax=None, lang="zh", title=None):
 
     table = getattr(result, "table", result)
     by = getattr(result, "by", table.columns[0])
-    _require(table, [by, "lead", "ci_low", "ci_high", "target", "meets_target"], "plot_lead")
+    check_frame(table, "plot_lead: data")
+    require_columns(table, [by, "lead", "ci_low", "ci_high", "target", "meets_target"], "plot_lead",
+                    message=IN_FUNCTION)
     ax = _new_ax(ax, figsize=(7.5, 0.42 * len(table) + 1.4))
     t = table.sort_values("lead", kind="stable").reset_index(drop=True)
     ys = np.arange(len(t))

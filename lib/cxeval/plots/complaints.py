@@ -10,10 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxeval.plots import no_data, plain_label
+from cxeval.checks import require_columns
+from cxeval.plots import no_data, percent_axis, plain_label
 
 __all__: list[str] = ["plot_sla_funnel", "plot_on_time_trend", "plot_fcr_trend",
                       "plot_repeat_trend", "plot_campaign_status"]
+
+_NEEDS = "{where} needs column(s) {missing_q}; columns present: {present}"
 
 
 def _tr(zh: str, en: str, lang: str) -> str:
@@ -28,16 +31,6 @@ def _axes(ax, figsize=None):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
-
-
-def _require(data: pd.DataFrame, columns, what: str) -> None:
-    from cxeval.errors import DataError
-
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise DataError(f"{what} needs column(s) {', '.join(map(repr, missing))}; "
-                        f"columns present: {', '.join(map(str, data.columns))}")
-
 
 
 def _limit_text(minutes: float, lang: str) -> str:
@@ -67,8 +60,8 @@ def plot_sla_funnel(table: pd.DataFrame, *, lang: str = "zh", ax=None, title: st
     from cxeval import report
     from cxeval.plots import PALETTE
 
-    _require(table, ["step_zh", "step_en", "limit_minutes", "tickets", "on_time", "late", "open",
-                     "on_time_rate"], "plot_sla_funnel")
+    require_columns(table, ["step_zh", "step_en", "limit_minutes", "tickets", "on_time", "late", "open",
+                     "on_time_rate"], "plot_sla_funnel", message=_NEEDS)
     if table["step_zh"].duplicated().any():
         raise ValueError("plot_sla_funnel needs one row per step: pass sla(...) without by=")
     ax = _axes(ax, figsize=(8.0, 0.55 * len(table) + 1.6))
@@ -130,12 +123,11 @@ def plot_on_time_trend(data: pd.DataFrame, *,
     -------
     matplotlib Axes
     """
-    from matplotlib.ticker import PercentFormatter
 
     from cxeval.plots import PALETTE
 
     columns = [y] if isinstance(y, str) else list(y)
-    _require(data, ["period", *columns], "plot_on_time_trend")
+    require_columns(data, ["period", *columns], "plot_on_time_trend", message=_NEEDS)
     default = {"escalated_on_time_rate": _tr("上级转办工单", "Escalated tickets", lang),
                "self_handled_on_time_rate": _tr("自处理工单", "Self-handled tickets", lang)}
     labels = {**default, **(labels or {})}
@@ -153,7 +145,7 @@ def plot_on_time_trend(data: pd.DataFrame, *,
                        label=_tr(f"目标 {targets[col] * 100:.0f}%（{labels.get(col, col)}）",
                                  f"Target {targets[col] * 100:.0f}% ({labels.get(col, col)})", lang))
     _month_ticks(ax, periods, lang)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    percent_axis(ax, axis="y")
     ax.set_ylabel(_tr("及时率", "On-time rate", lang))
     ax.legend(frameon=False, fontsize=8)
     if title:
@@ -182,11 +174,10 @@ def plot_fcr_trend(data: pd.DataFrame, *, margin: float = 0.05, lang: str = "zh"
     matplotlib Axes
         The branch's FCR (solid), the provincial FCR (grey) and the target (dashed red).
     """
-    from matplotlib.ticker import PercentFormatter
 
     from cxeval.plots import PALETTE
 
-    _require(data, ["period", "fcr", "provincial_fcr"], "plot_fcr_trend")
+    require_columns(data, ["period", "fcr", "provincial_fcr"], "plot_fcr_trend", message=_NEEDS)
     ax = _axes(ax)
     if data.empty or data["fcr"].notna().sum() == 0:
         return no_data(ax, lang)
@@ -202,7 +193,7 @@ def plot_fcr_trend(data: pd.DataFrame, *, margin: float = 0.05, lang: str = "zh"
             label=_tr(f"目标：全省 +{margin * 100:.0f} pp",
                       f"Target: province +{margin * 100:.0f} pp", lang))
     _month_ticks(ax, periods, lang)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    percent_axis(ax, axis="y")
     ax.set_ylabel(_tr("一次性解决率", "First-contact resolution", lang))
     ax.legend(frameon=False, fontsize=8)
     if title:
@@ -233,7 +224,7 @@ def plot_repeat_trend(data: pd.DataFrame, *, campaign_table: pd.DataFrame | None
     """
     from cxeval.plots import PALETTE
 
-    _require(data, ["period", "threshold", "complaints"], "plot_repeat_trend")
+    require_columns(data, ["period", "threshold", "complaints"], "plot_repeat_trend", message=_NEEDS)
     ax = _axes(ax)
     if data.empty:
         return no_data(ax, lang)
@@ -287,8 +278,8 @@ def plot_campaign_status(table: pd.DataFrame, *, lang: str = "zh", ax=None,
     from cxeval import report
     from cxeval.plots import STATUS_COLORS, wrap_label
 
-    _require(table, ["period", "target", "label_zh", "label_en", "kind", "actual", "status"],
-             "plot_campaign_status")
+    require_columns(table, ["period", "target", "label_zh", "label_en", "kind", "actual", "status"],
+                    "plot_campaign_status", message=_NEEDS)
     targets = list(dict.fromkeys(table["target"]))
     periods = sorted(table["period"].unique())
     ax = _axes(ax, figsize=(8.0, 0.6 * max(len(targets), 1) + 1.4))

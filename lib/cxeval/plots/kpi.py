@@ -9,21 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxeval.plots import no_data, plain_label
+from cxeval.checks import NOT_A_RESULT, check_frame, require_columns
+from cxeval.plots import no_data, percent_axis, plain_label
 
 __all__: list[str] = ["plot_points_lost", "plot_rank", "plot_period_trend"]
-
-
-def _require(data, columns, what):
-    from cxeval.errors import DataError
-
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a {what} DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise DataError(f"data must be a {what} result; missing columns: {', '.join(missing)}; "
-                        f"columns are: {', '.join(map(str, data.columns))}")
-
 
 
 def plot_points_lost(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: str | None = None):
@@ -62,7 +51,9 @@ def plot_points_lost(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: st
     from cxeval import report
     from cxeval.plots import PALETTE, wrap_label
 
-    _require(data, ["label", "max_points", "points", "points_lost", "missing"], "Scorecard.item_summary")
+    check_frame(data, "data", kind="a Scorecard.item_summary DataFrame")
+    require_columns(data, ["label", "max_points", "points", "points_lost", "missing"], "data",
+                    message=NOT_A_RESULT, what="Scorecard.item_summary")
     if ax is None:
         _, ax = plt.subplots(figsize=(8.0, 0.5 * max(len(data), 3) + 1.2), layout="constrained")
     if title:
@@ -123,7 +114,8 @@ def plot_rank(data: pd.DataFrame, *, unit: str, ax=None, value: str = "total", l
     from cxeval import report
     from cxeval.plots import PALETTE, target_line, wrap_label
 
-    _require(data, ["unit", value], "Scorecard.totals")
+    check_frame(data, "data", kind="a Scorecard.totals DataFrame")
+    require_columns(data, ["unit", value], "data", message=NOT_A_RESULT, what="Scorecard.totals")
     if ax is None:
         _, ax = plt.subplots(figsize=(8.0, 4.0), layout="constrained")
     if title:
@@ -143,7 +135,8 @@ def plot_rank(data: pd.DataFrame, *, unit: str, ax=None, value: str = "total", l
     if max_points is not None:
         target_line(ax, float(max_points), label=report.tr("满分", "Full points", lang))
         ax.set_ylim(0, float(max_points) * 1.1)
-        ax.legend(loc="lower right", fontsize="small")
+        # outside, under the axes: inside, every corner holds a bar (the legend hid the last)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize="small", frameon=False)
     return ax
 
 
@@ -164,12 +157,13 @@ def plot_period_trend(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: s
     matplotlib Axes
     """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import PercentFormatter
 
     from cxeval import report
     from cxeval.plots import PALETTE
 
-    _require(data, ["label", "period", "attainment", "mean_attainment"], "Scorecard.period_trend")
+    check_frame(data, "data", kind="a Scorecard.period_trend DataFrame")
+    require_columns(data, ["label", "period", "attainment", "mean_attainment"], "data",
+                    message=NOT_A_RESULT, what="Scorecard.period_trend")
     if ax is None:
         _, ax = plt.subplots(figsize=(8.0, 4.0), layout="constrained")
     if title:
@@ -190,7 +184,7 @@ def plot_period_trend(data: pd.DataFrame, *, ax=None, lang: str = "zh", title: s
                 label=report.tr("各单位平均", "Mean of all units", lang), zorder=2)
     ax.set_xticks(range(len(periods)), periods)
     ax.set_ylim(0, 105)
-    ax.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
+    percent_axis(ax, axis="y", xmax=100)
     ax.set_ylabel(report.tr("得分率", "Share of points earned", lang))
     ax.legend(loc="lower right", fontsize="small")
     return ax

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from cxeval.checks import NOT_A_RESULT, check_frame, check_share, require_columns
 from cxeval.plots import plain_label
 
 __all__: list[str] = ["plot_pareto", "plot_pareto_shift"]
@@ -113,15 +114,10 @@ def plot_pareto(table: pd.DataFrame, *, ax=None, threshold: float | None = None,
     from matplotlib.ticker import PercentFormatter
 
     from cxeval import report
-    from cxeval.errors import DataError
     from cxeval.plots import PALETTE, target_line
 
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"table must be a pareto_table DataFrame, got {type(table).__name__}")
-    missing = [c for c in _COLUMNS if c not in table.columns]
-    if missing:
-        raise DataError("table must be a pareto_table result; missing columns: "
-                        + ", ".join(missing) + "; columns are: " + ", ".join(map(str, table.columns)))
+    check_frame(table, "table", kind="a pareto_table DataFrame")
+    require_columns(table, _COLUMNS, "table", message=NOT_A_RESULT, what="pareto_table")
     group_cols = [c for c in table.columns if c not in _COLUMNS]
     if group_cols and len(table[group_cols].drop_duplicates()) > 1:
         raise ValueError(
@@ -130,8 +126,7 @@ def plot_pareto(table: pd.DataFrame, *, ax=None, threshold: float | None = None,
         )
     if threshold is None:
         threshold = table.attrs.get("threshold", 0.8)
-    if not 0 < float(threshold) <= 1:
-        raise ValueError(f"threshold must be a share between 0 and 1 (e.g. 0.8), got {threshold!r}")
+    check_share(threshold, "threshold", example="0.8")
 
     if ax is None:
         _, ax = plt.subplots(figsize=(8.0, 4.4), layout="constrained")

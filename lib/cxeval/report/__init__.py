@@ -5,6 +5,14 @@ that 0.95312 shows as ``95.3%`` and a difference of 0.031 as ``+3.1 pp`` in ever
 report. Notebooks call :func:`headline`, :func:`table` and :func:`note`; the batch
 reads the numbers a notebook stores with :func:`record`.
 
+Each analysis has its report glue in a submodule beside this one, as it has its plots
+in :mod:`cxeval.plots` and its sentences in :mod:`cxeval.text`: the headline cards, the
+key numbers recorded for the batch, the batch index's entry, the column labels and
+formats of its tables (:mod:`cxeval.report.baseline`, :mod:`~cxeval.report.pareto`,
+:mod:`~cxeval.report.rootcause`, :mod:`~cxeval.report.pilot`,
+:mod:`~cxeval.report.kpi`, :mod:`~cxeval.report.complaints`). This module imports none
+of them: it stays cheap to import, and the glue may use everything it offers.
+
 Personal data and spreadsheet formulas
 --------------------------------------
 One masking policy, :func:`mask_text`, covers every text that leaves cxeval: the HTML and
@@ -25,10 +33,13 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from cxeval.checks import check_lang
+
 __all__ = [
     "fmt_pct", "fmt_pp", "fmt_num", "fmt_int", "fmt_p", "fmt_duration", "tr",
     "mask_id", "mask_text", "neutralise_formula", "safe_table", "headline", "note",
-    "excluded_note", "table", "record", "record_table", "HTML",
+    "excluded_note", "table", "record", "record_table", "HTML", "bullets", "excel_formats", "FORMATS",
+    "COLUMN_HEADERS", "COLUMN_FORMATS", "header", "as_shown",
 ]
 
 
@@ -96,8 +107,7 @@ def fmt_duration(minutes, lang: str = "zh", *, na: str = "–") -> str:
 
 def tr(zh: str, en: str, lang: str = "zh") -> str:
     """Pick the Chinese or English form of a label by ``lang`` ("zh" or "en")."""
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    check_lang(lang)
     return zh if lang == "zh" else en
 
 
@@ -255,6 +265,78 @@ def safe_table(df):
     return data
 
 
+def _fmt_pct2(x, *, na: str = "–") -> str:
+    """A proportion as a percentage with two decimals, as survey tables print it: ``92.63%``."""
+    return fmt_pct(x, 2, na=na)
+
+
+def _fmt_pct100(x, *, na: str = "–") -> str:
+    """A share already in per cent (0-100, as Pareto tables hold it): ``82.9 -> '82.9%'``."""
+    return na if _missing(x) else f"{float(x):.1f}%"
+
+
+def _fmt_num2(x, *, na: str = "–") -> str:
+    """A number with two decimals: ``12.98``."""
+    return fmt_num(x, 2, na=na)
+
+
+#: The named display formats of :func:`table` (and of the Excel export, through
+#: :func:`excel_formats`).
+FORMATS = {"pct": fmt_pct, "pct2": _fmt_pct2, "pct100": _fmt_pct100, "pp": fmt_pp, "int": fmt_int,
+           "num": fmt_num, "num2": _fmt_num2, "p": fmt_p}
+
+
+def as_shown(df, *, round, columns: Iterable[str] = (), complements: Mapping[str, tuple] | None = None,
+             shares: Mapping[str, tuple] | None = None):
+    """A copy of ``df`` whose derived figures agree with the rounded figures beside them.
+
+    A table that shows points rounded (得分 1.5 of 满分 2) must not show a loss or a share
+    computed from the unrounded points next to them (失分 0.5, 失分率 27.2%: the reader
+    computes 25%). The analysis keeps its exact numbers; this is for display only.
+
+    Parameters
+    ----------
+    df : DataFrame
+    round : callable
+        The display rounding (e.g. a scorecard's :meth:`~cxeval.kpi.Scorecard.round`).
+    columns : iterable of str
+        Columns replaced by their rounded values.
+    complements : mapping, optional
+        ``{column: (whole, part)}``: column = whole − part, after rounding (失分 = 满分 − 得分).
+    shares : mapping, optional
+        ``{column: (part, whole)}``: column = part / whole, after the above; ``whole`` is
+        a column or a number (the total points lost). A zero or missing whole gives NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"max_points": [2.0], "points": [1.456], "points_lost": [0.544], "lost_rate": [0.272]})
+    >>> as_shown(t, round=lambda x: float(f"{x:.1f}"), columns=["points"],
+    ...          complements={"points_lost": ("max_points", "points")},
+    ...          shares={"lost_rate": ("points_lost", "max_points")}).iloc[0].tolist()
+    [2.0, 1.5, 0.5, 0.25]
+    """
+    import numpy as np
+    import pandas as pd
+
+    out = df.copy()
+
+    def rounded(values):
+        return values.map(lambda v: v if _missing(v) else round(float(v)))
+
+    for col in columns:
+        if col in out:
+            out[col] = rounded(out[col]).astype(float)
+    for col, (whole, part) in (complements or {}).items():
+        out[col] = rounded(out[whole].astype(float) - out[part].astype(float)).astype(float)
+    for col, (part, whole) in (shares or {}).items():
+        denominator = out[whole].astype(float) if isinstance(whole, str) else pd.Series(
+            float("nan") if _missing(whole) else float(whole), index=out.index)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[col] = (out[part].astype(float) / denominator).where(denominator != 0)
+    return out
+
+
 # --------------------------------------------------------------------------- display
 class HTML:
     """A piece of trusted HTML that renders in Jupyter and in nbconvert exports."""
@@ -312,6 +394,33 @@ def headline(cards: Iterable[Mapping[str, Any]], *, sentence: str | None = None)
 def note(text: str) -> HTML:
     """A plain-language reading of a chart or table, as an escaped paragraph."""
     return HTML(_CARD_CSS + f'<p class="cx-note">{html.escape(mask_text(text))}</p>')
+
+
+def bullets(lines: Iterable[str], *, lead: str | None = None) -> HTML:
+    """Several sentences as an escaped list in one note (a digest); a line ending in "：" or
+    ":" starts a new sub-heading instead of an item. Empty lines are dropped."""
+    parts = [_CARD_CSS, '<div class="cx-note">']
+    if lead:
+        parts.append(f"<b>{html.escape(mask_text(lead))}</b>")
+    items: list[str] = []
+
+    def flush():
+        if items:
+            parts.append("<ul style='margin:4px 0 8px;padding-left:1.4em'>" + "".join(items) + "</ul>")
+            items.clear()
+
+    for line in lines:
+        if not line:
+            continue
+        text = html.escape(mask_text(line))
+        if line.rstrip().endswith(("：", ":")):
+            flush()
+            parts.append(f"<div style='font-weight:600;margin-top:4px'>{text}</div>")
+        else:
+            items.append(f"<li>{text}</li>")
+    flush()
+    parts.append("</div>")
+    return HTML("".join(parts))
 
 
 def settings_note(settings: Iterable[Mapping[str, Any]], *, lang: str = "zh") -> HTML:
@@ -397,7 +506,8 @@ def table(df, *, formats: Mapping[str, Any] | None = None, labels: Mapping[str, 
     df : DataFrame
         Raw numbers, as analysis functions return them.
     formats : mapping, optional
-        Column -> "pct", "pp", "int", "num", "p", or a callable taking the value.
+        Column -> a name of :data:`FORMATS` ("pct", "pct2", "pp", "int", "num", "num2",
+        "p"), or a callable taking the value.
     labels : mapping, optional
         Column -> header shown to the reader (e.g. Chinese); other columns keep their names.
     mask : iterable of str
@@ -411,7 +521,7 @@ def table(df, *, formats: Mapping[str, Any] | None = None, labels: Mapping[str, 
     """
     from pandas.io.formats.style import Styler  # noqa: F401  (imports jinja2 lazily)
 
-    named = {"pct": fmt_pct, "pp": fmt_pp, "int": fmt_int, "num": fmt_num, "p": fmt_p}
+    named = FORMATS
     data = df.copy()
     for col in mask:
         if col in data.columns:
@@ -493,7 +603,169 @@ def record(path: str | os.PathLike | None, **values) -> dict:
     return current
 
 
-def record_table(path: str | os.PathLike | None, name: str, df, *, mask: Iterable[str] = ()) -> dict:
+_SHOWN_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*)?\.?\d+")
+
+
+def _excel_format(pairs) -> dict | None:
+    """The Excel format of a column from (value, shown text) pairs, or None (not a number)."""
+    kinds, places, factors, commas, signed = set(), [], [], False, False
+    for value, text in pairs:
+        text = text.strip()
+        if text.startswith("p ") and _SHOWN_NUMBER.search(text):
+            kinds.add("p")
+        elif text.endswith("pp"):
+            kinds.add("pp")
+        elif text.endswith("%"):
+            kinds.add("pct")
+        else:
+            kinds.add("num")
+        match = _SHOWN_NUMBER.search(text)
+        if match is None or (kinds == {"num"} and match.group(0) != text):
+            return None
+        number = match.group(0)
+        commas = commas or "," in number
+        signed = signed or number.startswith("+")
+        places.append(len(number.split(".")[1]) if "." in number else 0)
+        shown = float(number.replace(",", ""))
+        if value and shown:
+            factors.append(shown / float(value))
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    decimals = max(places)
+    d = "." + "0" * decimals if decimals else ""
+    if kind == "p":   # "p < 0.001" is a bound, not the value: no scale to read
+        return {"number_format": f"0{d}", "scale": 1}
+    if not factors:
+        return None
+    factor = sorted(factors)[len(factors) // 2]
+    scale = 100 if abs(factor - 100) < 5 else 1 if abs(factor - 1) < 0.05 else None
+    if scale is None:
+        return None
+    if kind == "pp":
+        sign = "+" if signed else ""
+        return {"number_format": f'{sign}0{d}" pp";-0{d}" pp";0{d}" pp"', "scale": scale}
+    if kind == "pct":
+        # a proportion shown x100 is an Excel percentage; a value already in per cent gets a "%" sign
+        return {"number_format": f"0{d}%" if scale == 100 else f'0{d}"%"', "scale": 1}
+    if min(places) != decimals:   # figures written exactly (15.5 and 0.853): as typed
+        return {"number_format": "General", "scale": 1}
+    return {"number_format": f"#,##0{d}" if commas or decimals == 0 else f"0{d}", "scale": 1}
+
+
+def excel_formats(df, formats: Mapping[str, Any] | None) -> dict:
+    """The Excel number format of each numeric column, read from how :func:`table` shows it.
+
+    The display format of a column (a :data:`FORMATS` name or a callable such as a
+    scorecard's rounding) is applied to the column's values, and the text shown, compared
+    with the value, gives the Excel format: ``0.953`` shown ``95.3%`` → ``0.0%``;
+    ``0.9263`` shown ``92.63%`` → ``0.00%``; 82.9 (already per cent) shown ``82.9%`` →
+    ``0.0"%"``; ``3428`` shown ``3,428`` → ``#,##0``; ``7.7`` → ``0.0``; ``0.031`` shown
+    ``+3.1 pp`` → ``+0.0" pp"`` with the cell holding 3.1 (Excel has no per-cent-point
+    format, so the value is scaled by 100); ``p = 0.032`` → ``0.000``. The cells stay
+    numbers; text columns and text formats (是/否, ↑1) get no number format.
+
+    Returns
+    -------
+    dict
+        Column -> ``{"number_format": str, "scale": 1 or 100}``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> excel_formats(pd.DataFrame({"rate": [0.9174649963], "n": [3428]}), {"rate": "pct2", "n": "int"})
+    {'rate': {'number_format': '0.00%', 'scale': 1}, 'n': {'number_format': '#,##0', 'scale': 1}}
+    """
+    import pandas as pd
+
+    out: dict = {}
+    for col, f in (formats or {}).items():
+        if col not in df.columns:
+            continue
+        if isinstance(f, str):
+            f = FORMATS.get(f)
+        if not callable(f):
+            continue
+        values = df[col]
+        if values.dtype == object:
+            values = pd.to_numeric(values, errors="coerce")
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        pairs = []
+        for v in values.dropna().head(50):
+            try:
+                pairs.append((float(v), str(f(v))))
+            except (TypeError, ValueError):
+                continue
+        found = _excel_format(pairs) if pairs else None
+        if found:
+            out[str(col)] = found
+    return out
+
+
+#: Headers of the columns the notebooks record, for a column a table was recorded without
+#: a label for (the Excel export shows a reader's word, never ``gap_to_target``).
+COLUMN_HEADERS = {
+    "period": ("月份", "Period"), "branch": ("分公司", "Branch"), "hall": ("营业厅", "Hall"),
+    "unit": ("单位", "Unit"), "responses": ("样本量", "Responses"), "satisfied": ("满意数", "Satisfied"),
+    "rate": ("满意度", "Satisfaction"), "ci_low": ("区间下限", "CI low"), "ci_high": ("区间上限", "CI high"),
+    "gap_to_target": ("与目标差距", "Gap to target"), "meets_target": ("达标", "Met"),
+    "clearly_below": ("确定低于目标", "Clearly below"), "target": ("目标", "Target"),
+    "category": ("类别", "Category"), "count": ("数量", "Count"), "percent": ("占比", "Share"),
+    "cum_percent": ("累计占比", "Cumulative share"), "vital_few": ("关键少数", "Vital few"),
+    "before": ("之前", "Before"), "after": ("之后", "After"), "before_share": ("之前占比", "Share before"),
+    "after_share": ("之后占比", "Share after"), "change": ("变化", "Change"),
+    "before_rank": ("之前排名", "Rank before"), "after_rank": ("之后排名", "Rank after"),
+    "rank_change": ("排名变化", "Rank change"), "key": ("方法代码", "Method id"), "method": ("方法", "Method"),
+    "estimate": ("估计", "Estimate"), "p_value": ("p 值", "p-value"),
+    "uses_comparison": ("使用对照组", "Uses comparison halls"), "note": ("说明", "Note"),
+    "p_below": ("低于目标的 p 值", "p below target"), "within_noise": ("未达但在误差内", "Miss within noise"),
+    "tickets": ("工单数", "Tickets"), "repeat_5": ("重复投诉（≥5次）", "Repeat complaints (5+)"),
+    "repeat_10": ("重复投诉（≥10次）", "Repeat complaints (10+)"), "fcr": ("一次性解决率", "FCR"),
+    "provincial_fcr": ("全省一次性解决率", "Province FCR"),
+    "escalated_on_time_rate": ("转办及时率", "Escalated on time"),
+    "self_handled_on_time_rate": ("自处理及时率", "Self-handled on time"), "pass_rate": ("质检合格率", "Quality pass"),
+    "overdue_rate": ("超时率", "Overdue"), "per_10k": ("万人投诉率", "Per 10,000 subscribers"),
+    "step": ("环节代码", "Step id"), "step_zh": ("环节", "Step (zh)"), "step_en": ("环节（英文）", "Step"),
+    "limit_minutes": ("时限（分钟）", "Limit (min)"), "on_time": ("及时", "On time"), "late": ("超时", "Late"),
+    "open": ("未完成", "Open"), "invalid": ("时间有误", "Invalid times"), "on_time_rate": ("及时率", "On-time rate"),
+    "median_minutes": ("中位用时（分钟）", "Median (min)"), "p90_minutes": ("90% 用时（分钟）", "90th percentile (min)"),
+    "rank": ("排名", "Rank"), "customer_id": ("客户号码", "Customer"), "complaints": ("投诉数", "Complaints"),
+    "top_category": ("最多的子项", "Top sub-item"), "first_opened": ("首次投诉", "First complaint"),
+    "last_opened": ("最近投诉", "Last complaint"), "item": ("项目代码", "Item id"), "label": ("项目", "Item"),
+    "group": ("分组", "Group"), "max_points": ("满分", "Max points"), "points": ("得分", "Points"),
+    "points_lost": ("失分", "Points lost"), "lost_rate": ("失分率", "Share of item lost"),
+    "missing": ("缺失", "Missing"), "total": ("总分", "Total"), "total_exact": ("总分（未舍入）", "Total (unrounded)"),
+    "n_items": ("计分项数", "Values scored"), "n_missing": ("缺失项数", "Missing values"),
+    "goal": ("目标", "Target"), "gap": ("与目标之差", "Gap to target"), "met": ("达标", "Met"),
+    "lead": ("领先", "Lead"), "own": ("自有品牌合计", "Own brands"), "competitor": ("竞争对手合计", "Competitor"),
+}
+
+
+#: Display formats of the recorded columns that mean one thing wherever they appear; a
+#: column such as ``ci_low`` (a rate in one table, a difference in another) takes the
+#: format the notebook gives.
+COLUMN_FORMATS = {
+    "responses": "int", "satisfied": "int", "rate": "pct", "gap_to_target": "pp", "count": "int",
+    "percent": "pct100", "cum_percent": "pct100", "before": "int", "after": "int", "before_share": "pct",
+    "after_share": "pct", "change": "pp", "p_value": "p", "p_below": "p", "tickets": "int", "repeat_5": "int",
+    "repeat_10": "int", "fcr": "pct", "provincial_fcr": "pct", "escalated_on_time_rate": "pct",
+    "self_handled_on_time_rate": "pct", "pass_rate": "pct", "overdue_rate": "pct", "per_10k": "num2",
+    "on_time": "int", "late": "int", "open": "int", "invalid": "int", "on_time_rate": "pct",
+    "limit_minutes": "num", "median_minutes": "num", "p90_minutes": "num", "complaints": "int",
+    "lost_rate": "pct", "share_of_lost": "pct", "goal": "pct", "gap": "pp", "lead": "pp",
+}
+
+
+def header(column, lang: str = "zh") -> str:
+    """A column's header for a reader (:data:`COLUMN_HEADERS`), or the name as it is."""
+    pair = COLUMN_HEADERS.get(str(column))
+    return tr(*pair, lang) if pair else str(column)
+
+
+def record_table(path: str | os.PathLike | None, name: str, df, *, mask: Iterable[str] = (),
+                 labels: Mapping[str, str] | None = None, formats: Mapping[str, Any] | None = None,
+                 title: str | None = None) -> dict:
     """Store a key table in the sidecar, for the batch's Excel export (``--format xlsx``).
 
     Parameters
@@ -506,6 +778,15 @@ def record_table(path: str | os.PathLike | None, name: str, df, *, mask: Iterabl
         Raw numbers, as the analysis function returned them.
     mask : iterable of str
         Columns holding customer ids or phone numbers, masked before storing.
+    labels : mapping, optional
+        Column -> header in the run's language, as the notebook shows the table: the
+        workbook's headers.
+    formats : mapping, optional
+        Column -> display format, as passed to :func:`table`: the workbook's number
+        formats (:func:`excel_formats`), the cells kept numeric. Columns it leaves out
+        take :data:`COLUMN_FORMATS`.
+    title : str, optional
+        The sheet's name for a reader, in the run's language (default ``name``).
     """
     data = df.copy()
     for col in mask:
@@ -516,6 +797,13 @@ def record_table(path: str | os.PathLike | None, name: str, df, *, mask: Iterabl
             data[col] = data[col].astype(str)
     payload = {"columns": [str(c) for c in data.columns],
                "rows": _jsonable(data.astype(object).where(data.notna(), None).values.tolist())}
+    if labels:
+        payload["labels"] = {str(c): mask_text(str(labels[c])) for c in data.columns if c in labels}
+    shown = {**{c: COLUMN_FORMATS[c] for c in data.columns if c in COLUMN_FORMATS}, **(formats or {})}
+    if shown:
+        payload["formats"] = excel_formats(data, shown)
+    if title:
+        payload["title"] = mask_text(str(title))
     if not path:
         return payload
     existing = {}
