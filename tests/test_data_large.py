@@ -208,6 +208,30 @@ def test_chunked_check_keeps_memory_bounded_on_a_long_file(tmp_path, tickets, mo
     assert np.all(np.array(list(sizes.values())) < len(tickets))
 
 
+def test_cxeval_import_checks_once_and_lists_problems(tmp_path, tickets, capsys):
+    from cxeval import cli
+
+    good = tmp_path / "good" / "tickets.csv"
+    good.parent.mkdir()
+    as_text(tickets).to_csv(good, index=False)
+    assert cli.main(["import", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "OK · 4,044 rows, 12 branches" in out
+    assert large.checked(good, KIND).store is not None
+    # a small CSV once imported is read through its check
+    pd.testing.assert_frame_equal(data.load_input(good.parent, "tickets", KIND, branch="潮安", rows="branch"),
+                                  data.load(good, KIND).query("branch == '潮安'").reset_index(drop=True))
+    bad = tmp_path / "bad" / "tickets.csv"
+    bad.parent.mkdir()
+    hostile(tickets).to_csv(bad, index=False)
+    assert cli.main(["import", str(bad)]) == 2
+    err = capsys.readouterr().err
+    _, error = full_path(bad)
+    assert err.splitlines()[0] == f"{bad}: {error.summary}"
+    assert [line[4:] for line in err.splitlines()[1:len(error.problems) + 1]] == error.problems
+    assert "毕节" in err.splitlines()[-1] and "遵义" in err.splitlines()[-1]
+
+
 def test_imported_workbook_reads_equal_the_full_path(tmp_path, tickets):
     path = tmp_path / "tickets.xlsx"
     hostile(tickets.iloc[:2000]).to_excel(path, index=False)
