@@ -21,7 +21,10 @@ times each function next to the equivalent DuckDB SQL.
 - :mod:`~cxeval.complaints.categories` — :func:`check_categories`: sub-items the
   catalogue does not know;
 - :mod:`~cxeval.complaints.tickets` — what they share: ticket columns, periods and group
-  codes; :func:`latest_period`, :func:`complete_months`, :func:`check_periods`.
+  codes; :func:`latest_period`, :func:`complete_months`, :func:`check_periods`;
+- :mod:`~cxeval.complaints.duck` — the rates and repeat counts as DuckDB queries, which
+  those functions run themselves on tables of a million tickets or more
+  (:data:`~cxeval.complaints.duck.MIN_ROWS`) where a query gives exactly their numbers.
 
 Every public name is importable from :mod:`cxeval.complaints`. The sentences that read
 these numbers are in :mod:`cxeval.text.complaints`; the report glue (headline cards,
