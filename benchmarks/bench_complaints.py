@@ -4,8 +4,10 @@ Generates a year of tickets with :func:`cxeval.sample.tickets` at the scale that
 about ``--tickets`` rows (default 5 million), then, for each complaint function, times
 the pandas/numpy implementation and a DuckDB query computing the same table from the
 same in-memory DataFrame (result fetched as a DataFrame), and prints the ratio
-pandas / DuckDB. Target (issue 7): each function within 3x of DuckDB, peak memory under
-4 GB.
+pandas / DuckDB. Target: each function within 1.5x of DuckDB, peak memory under 4 GB.
+Tables of at least ``cxeval.complaints.duck.MIN_ROWS`` tickets are aggregated by DuckDB
+inside the functions where a query gives exactly the numpy path's numbers
+(``tests/test_complaints.py`` checks both paths agree).
 
 Memory is reported two ways: the peak of Python and numpy allocations during each
 function (tracemalloc, measured in a separate untimed run because tracing slows code
@@ -40,6 +42,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LIMITS = ROOT / "data" / "configs" / "sla.yaml"
 DEFAULT_CATEGORIES = ROOT / "data" / "configs" / "categories.yaml"
+#: Each function's time over its DuckDB query's, at most.
+TARGET = 1.5
 
 
 # --------------------------------------------------------------------------- SQL
@@ -248,7 +252,7 @@ def main(argv=None) -> int:
           f"{tickets.memory_usage(deep=True).sum() / 2**20:,.0f} MiB in memory; peak RSS so far "
           f"{rss_after_data / 2**30:.2f} GiB, mostly the generator)")
     print()
-    header = f"{'function':<26}{'cxeval s':>10}{'duckdb s':>10}{'ratio':>8}{'peak MiB':>10}  within 3x"
+    header = f"{'function':<26}{'cxeval s':>10}{'duckdb s':>10}{'ratio':>8}{'peak MiB':>10}  within 1.5x"
     print(header)
     print("-" * len(header))
     worst = 0.0
@@ -259,10 +263,10 @@ def main(argv=None) -> int:
         worst = max(worst, ratio)
         peak = "" if args.no_memory else f"{_traced_peak(lambda: call(tickets)) / 2**20:,.0f}"
         print(f"{name:<26}{ours:>10.3f}{theirs:>10.3f}{ratio:>8.2f}{peak:>10}  "
-              f"{'yes' if ratio <= 3 else 'NO'}")
+              f"{'yes' if ratio <= TARGET else 'NO'}")
     rss = _max_rss_bytes()
     print("-" * len(header))
-    print(f"worst ratio: {worst:.2f} (target <= 3); process peak RSS: {rss / 2**30:.2f} GiB "
+    print(f"worst ratio: {worst:.2f} (target <= {TARGET}); process peak RSS: {rss / 2**30:.2f} GiB "
           f"(target < 4 GiB)")
     return 0
 

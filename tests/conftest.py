@@ -19,6 +19,22 @@ CONFIGS = ROOT / "data" / "configs"
 REFERENCE = Path(__file__).resolve().parent / "reference"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cache_dir(tmp_path_factory):
+    """Checked files (cxeval.data.large) cached in the session's own folder, not the user's;
+    kernels and cluster workers started by the tests inherit it."""
+    import os
+
+    folder = tmp_path_factory.mktemp("cxeval-cache")
+    previous = os.environ.get("CXEVAL_CACHE_DIR")
+    os.environ["CXEVAL_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("CXEVAL_CACHE_DIR", None)
+    else:
+        os.environ["CXEVAL_CACHE_DIR"] = previous
+
+
 @pytest.fixture(autouse=True)
 def close_figures():
     yield

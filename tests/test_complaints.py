@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from cxeval import complaints as c
+from cxeval.complaints import duck
 from cxeval.errors import ConfigError, DataError
 
 from conftest import CONFIGS, REFERENCE, ROOT
@@ -892,3 +893,58 @@ def test_index_entry(limits):
                      "reason": "进度落后：" + off["label_zh"].iloc[0], "reason_en": "off track: " + off["label_en"].iloc[0]}
     assert c.index_entry(c.campaign(_actual().iloc[:0], limits)) == {
         "headline": "无投诉数据", "headline_en": "no complaint data", "status": "none"}
+
+
+# =========================================================================== DuckDB under the functions
+@pytest.mark.parametrize("freq", ["M", "Q"])
+def test_duckdb_path_gives_the_numpy_numbers(random_tickets, limits, monkeypatch, freq):
+    # Long tables are aggregated by DuckDB; the numbers, keys, order and types must be the
+    # numpy path's, with missing branches as a group of their own and every edge (a step
+    # exactly at its limit, end before start, open steps) counted the same way.
+    tickets = random_tickets.copy()
+    tickets["branch"] = tickets["branch"].astype("str")
+    tickets["customer_id"] = tickets["customer_id"].astype("str")
+    tickets.loc[[5, 6, 7], "branch"] = None
+    tickets["qualified"] = tickets["qualified"].astype("boolean")
+    tickets["first_contact_resolved"] = tickets["first_contact_resolved"].astype("boolean")
+    tickets["category"] = tickets["category"].astype("str")
+    tickets.loc[8, "category"] = None
+    subscribers = pd.DataFrame({"branch": ["潮安"] * 3 + ["饶平"] * 3,
+                                "period": ["2010-06", "2010-07", "2010-08"] * 2,
+                                "subscribers": [1000, 1100, 1200, 900, 950, 1000]})
+    calls = {
+        "overdue": lambda t, by: c.overdue_rate(t, limits, by=by, freq=freq),
+        "escalated": lambda t, by: c.escalated_on_time_rate(t, limits, by=by, freq=freq),
+        "self_handled": lambda t, by: c.on_time_rate(t, limits, escalated=False, by=by, freq=freq),
+        "all": lambda t, by: c.on_time_rate(t, limits, by=by, freq=freq),
+        "quality": lambda t, by: c.quality_pass_rate(t, by=by, freq=freq),
+        "repeat": lambda t, by: c.repeat_complaints(t, freq=freq, thresholds=(2, 5, 10),
+                                                    by=[b for b in by if b != "period"] or None),
+        "fcr": lambda t, by: c.first_contact_resolution(t, by=by, freq=freq),
+        "rate": lambda t, by: c.complaint_rate(t, subscribers, by=by, freq=freq),
+        "top": lambda t, by: c.top_repeaters(t, period="2010-07" if freq == "M" else "2010-Q3", n=7),
+        "top_no_branch": lambda t, by: c.top_repeaters(t.drop(columns="branch"), period="2010-08", n=3),
+    }
+    queries, tops = [], []
+    original, original_top = duck.query, duck.top_repeaters
+    monkeypatch.setattr(duck, "query", lambda *a: queries.append(a) or original(*a))
+    monkeypatch.setattr(duck, "top_repeaters", lambda *a: tops.append(original_top(*a)) or tops[-1])
+    for by in (["branch", "period"], ["period"], ["branch"], []):
+        for name, call in calls.items():
+            monkeypatch.setattr(duck, "MIN_ROWS", 10**12)
+            expected = call(tickets, by)
+            monkeypatch.setattr(duck, "MIN_ROWS", 0)
+            got = call(tickets, by)
+            pd.testing.assert_frame_equal(got, expected, check_exact=True, obj=f"{name} by {by}")
+    assert len(queries) == 4 * (len(calls) - 2)   # every call above went through DuckDB
+    assert len(tops) == 8 * 2 and all(t is not None for t in tops[1::2])
+
+
+def test_duckdb_path_steps_aside_for_tables_it_does_not_take(random_tickets, limits, monkeypatch):
+    monkeypatch.setattr(duck, "MIN_ROWS", 0)
+    odd = random_tickets.assign(escalated=random_tickets["escalated"].astype(object))
+    odd.loc[3, "escalated"] = None
+    with pytest.raises(DataError, match="'escalated' has 1 missing"):
+        c.overdue_rate(odd, limits)
+    with pytest.raises(ValueError, match="by must not include 'period'"):
+        c.repeat_complaints(random_tickets, by="period")

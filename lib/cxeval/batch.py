@@ -191,16 +191,12 @@ class Job:
 
 
 def _hash_inputs(data_dir: Path) -> dict:
-    from cxeval.data import INPUT_SUFFIXES
+    from cxeval.data import INPUT_SUFFIXES, file_hash
 
     hashes = {}
     for path in sorted(data_dir.iterdir()) if data_dir.is_dir() else []:
         if path.is_file() and path.suffix in INPUT_SUFFIXES:
-            digest = hashlib.sha256()
-            with path.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-            hashes[path.name] = digest.hexdigest()
+            hashes[path.name] = file_hash(path)  # remembered per version: a province file is big
     return hashes
 
 

@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", required=True, choices=KINDS, help="which data contract the file follows")
     p.add_argument("--sheet", default=None, help="XLSX sheet name (default: the first sheet)")
 
+    p = sub.add_parser("import", help="check a large input file once and keep it ready for the reports")
+    p.add_argument("path", help="CSV, XLSX or Parquet file (tickets, pilots or actions)")
+    p.add_argument("--kind", default="tickets", choices=("tickets", "pilots", "actions"),
+                   help="which data contract the file follows (default: tickets)")
+
     p = sub.add_parser("score", help="score units on a scorecard and print the totals")
     p.add_argument("--config", required=True, help="scorecard YAML (see data/configs/)")
     p.add_argument("--input", required=True, help="scores file: unit, period, item, value")
@@ -100,6 +105,31 @@ def _cmd_validate(args) -> int:
         return 2
     print(f"{args.path}: OK · {data.describe(df, args.kind)}")
     for note in df.attrs.get("total_rows", []):
+        print(f"  note: {note}")
+    return 0
+
+
+def _cmd_import(args) -> int:
+    import time
+
+    from cxeval.data import large
+
+    start = time.perf_counter()
+    check = large.import_file(args.path, args.kind)
+    took = time.perf_counter() - start
+    if check.count:
+        print(f"{args.path}: {check.summary}", file=sys.stderr)
+        for problem in check.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        if check.store is None:
+            return 2
+        print(f"  kept for the reports of the other {len(check.partitions)} branch(es); a branch "
+              f"with problems of its own ({', '.join(check.bad_branches)}) is refused until they are "
+              "fixed", file=sys.stderr)
+        return 2
+    print(f"{args.path}: OK · {check.rows:,} rows, {len(check.partitions)} branches, checked in "
+          f"{took:.1f} s; reports read it from {check.store}")
+    for note in check.totals:
         print(f"  note: {note}")
     return 0
 
@@ -219,8 +249,8 @@ def _cmd_plan(args) -> int:
     return 0
 
 
-COMMANDS = {"sample": _cmd_sample, "validate": _cmd_validate, "score": _cmd_score, "run": _cmd_run,
-            "plan": _cmd_plan}
+COMMANDS = {"sample": _cmd_sample, "validate": _cmd_validate, "import": _cmd_import, "score": _cmd_score,
+            "run": _cmd_run, "plan": _cmd_plan}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -94,8 +94,8 @@ def run_job(job_dict: dict, timeout: float | None, control: str) -> dict:
     """
     from cxeval import batch
 
-    record = _control(control)
-    if record is None or record.get("stop"):  # queued when the batch was stopped
+    record = _control(control) or {}
+    if record.get("stop"):  # queued when the batch was stopped
         return dict(job_dict, status=batch.INTERRUPTED,
                     error="interrupted: the run was stopped before this report was finished")
     handoff = Path(tempfile.mkdtemp(prefix="cxeval-job-"))

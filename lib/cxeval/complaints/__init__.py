@@ -21,7 +21,10 @@ times each function next to the equivalent DuckDB SQL.
 - :mod:`~cxeval.complaints.categories` — :func:`check_categories`: sub-items the
   catalogue does not know;
 - :mod:`~cxeval.complaints.tickets` — what they share: ticket columns, periods and group
-  codes; :func:`latest_period`, :func:`complete_months`, :func:`check_periods`.
+  codes; :func:`latest_period`, :func:`complete_months`, :func:`check_periods`;
+- :mod:`~cxeval.complaints.duck` — the rates and repeat counts as DuckDB queries, which
+  those functions run themselves on tables of a million tickets or more
+  (:data:`~cxeval.complaints.duck.MIN_ROWS`) where a query gives exactly their numbers.
 
 Every public name is importable from :mod:`cxeval.complaints`. The sentences that read
 these numbers are in :mod:`cxeval.text.complaints`; the report glue (headline cards,
@@ -49,7 +52,8 @@ Conventions shared by the functions below
 from __future__ import annotations
 
 from cxeval._moved import moved
-from cxeval.complaints.campaigns import STATUSES, CampaignResult, campaign, campaign_actuals
+from cxeval.complaints.campaigns import (PROVINCIAL_COLUMNS, STATUSES, CampaignResult, campaign,
+                                        campaign_actuals)
 from cxeval.complaints.categories import CategoryCheck, check_categories
 from cxeval.complaints.config import campaign_goals, load_categories, load_limits
 from cxeval.complaints.rates import (complaint_rate, escalated_on_time_rate,
@@ -64,7 +68,7 @@ __all__ = [
     "repeat_complaints", "top_repeaters",
     "first_contact_resolution", "complaint_rate", "overdue_rate", "on_time_rate",
     "escalated_on_time_rate", "quality_pass_rate",
-    "campaign_actuals", "campaign", "CampaignResult", "campaign_goals",
+    "campaign_actuals", "PROVINCIAL_COLUMNS", "campaign", "CampaignResult", "campaign_goals",
     "load_categories", "check_categories", "CategoryCheck", "overdue_tickets",
     "latest_period", "complete_months", "month_end", "check_periods", "STATUSES",
 ]

@@ -25,9 +25,14 @@ from cxeval.errors import DataError
 #: Campaign statuses, in the order a reader ranks them.
 STATUSES = ("met", "on_track", "off_track", "no_data")
 
+#: The columns the provincial FCR benchmark needs of every branch's tickets
+#: (``campaign_actuals(..., provincial=)``).
+PROVINCIAL_COLUMNS = ("opened_at", "escalated", "first_contact_resolved")
+
 
 def campaign_actuals(tickets: pd.DataFrame, limits, *, branch: str | None = None,
-                     thresholds=(5, 10), subscribers: pd.DataFrame | None = None) -> pd.DataFrame:
+                     thresholds=(5, 10), subscribers: pd.DataFrame | None = None,
+                     provincial: pd.DataFrame | None = None) -> pd.DataFrame:
     """Monthly values of every campaign measure, for one branch or the whole table.
 
     Parameters
@@ -43,6 +48,9 @@ def campaign_actuals(tickets: pd.DataFrame, limits, *, branch: str | None = None
         Repeat-complaint thresholds; each gives a ``repeat_<t>`` column.
     subscribers : DataFrame, optional
         Subscribers (data contract); adds ``per_10k``.
+    provincial : DataFrame, optional
+        Every branch's tickets for the provincial FCR, when ``tickets`` holds only
+        ``branch``'s; the :data:`PROVINCIAL_COLUMNS` suffice. Default: ``tickets``.
 
     Returns
     -------
@@ -71,7 +79,8 @@ def campaign_actuals(tickets: pd.DataFrame, limits, *, branch: str | None = None
             out[f"repeat_{t}"] = pd.Series(dtype="int64")
     parts = [
         (first_contact_resolution(mine, by="period"), "fcr", "fcr"),
-        (first_contact_resolution(tickets, by="period"), "fcr", "provincial_fcr"),
+        (first_contact_resolution(tickets if provincial is None else provincial, by="period"), "fcr",
+         "provincial_fcr"),
         (on_time_rate(mine, limits, escalated=True, by="period"), "on_time_rate",
          "escalated_on_time_rate"),
         (on_time_rate(mine, limits, escalated=False, by="period"), "on_time_rate",

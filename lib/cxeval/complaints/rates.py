@@ -2,7 +2,9 @@
 
 :func:`first_contact_resolution`, :func:`quality_pass_rate`, :func:`on_time_rate`,
 :func:`escalated_on_time_rate`, :func:`overdue_rate` and :func:`complaint_rate` (per
-10,000 subscribers), each one row per group with its numerator and denominator.
+10,000 subscribers), each one row per group with its numerator and denominator. Tables
+of a million tickets or more go through the same aggregation as a DuckDB query
+(:mod:`~cxeval.complaints.duck`) when it gives exactly these numbers.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cxeval.checks import as_columns
+from cxeval.complaints import duck
 from cxeval.complaints.tickets import (_check_freq, _count, _flag, _groups, _period_keys,
                                        _period_labels, _require)
 from cxeval.complaints.timeliness import _ticket_flags
@@ -79,6 +82,12 @@ def first_contact_resolution(tickets: pd.DataFrame, *, by=("branch", "period"),
     >>> first_contact_resolution(tickets, by="period")   # doctest: +SKIP
     """
     _require(tickets, ["opened_at", "escalated", "first_contact_resolved"])
+    if duck.ready(tickets, flags=["escalated", "first_contact_resolved"], by=by) and _check_freq(freq):
+        return duck.rate_table(
+            tickets, '"first_contact_resolved"',
+            'NOT "escalated" AND "escalated" IS NOT NULL AND "first_contact_resolved" IS NOT NULL',
+            by=by, freq=freq, names=("tickets", "resolved", "fcr"),
+            columns=["escalated", "first_contact_resolved"])
     escalated, esc_known = _flag(tickets, "escalated")
     resolved, known = _flag(tickets, "first_contact_resolved")
     return _rate_table(tickets, resolved, ~escalated & esc_known & known, by=by, freq=freq,
@@ -106,6 +115,9 @@ def quality_pass_rate(tickets: pd.DataFrame, *, by=("branch", "period"),
     >>> quality_pass_rate(tickets)   # doctest: +SKIP
     """
     _require(tickets, ["opened_at", "qualified"])
+    if duck.ready(tickets, flags=["qualified"], by=by) and _check_freq(freq):
+        return duck.rate_table(tickets, '"qualified"', '"qualified" IS NOT NULL', by=by, freq=freq,
+                               names=("tickets", "qualified", "pass_rate"), columns=["qualified"])
     passed, known = _flag(tickets, "qualified")
     return _rate_table(tickets, passed, known, by=by, freq=freq,
                        names=("tickets", "qualified", "pass_rate"))
@@ -138,6 +150,13 @@ def on_time_rate(tickets: pd.DataFrame, limits, *, escalated: bool | None = None
     if escalated not in (None, True, False):
         raise ValueError(f"escalated must be True, False or None, got {escalated!r}")
     _require(tickets, ["opened_at"] + (["escalated"] if escalated is not None else []))
+    fast = duck.ticket_flag(tickets, limits, "on_time")
+    if fast is not None and duck.ready(tickets, known=["escalated"] if escalated is not None else [],
+                                       by=by) and _check_freq(freq):
+        scope = None if escalated is None else f'"escalated" = {str(escalated).upper()}'
+        return duck.rate_table(tickets, fast[0], scope, by=by, freq=freq,
+                               names=("tickets", "on_time", "on_time_rate"),
+                               columns=[*fast[1], *(["escalated"] if escalated is not None else [])])
     on_time = _ticket_flags(tickets, limits)["on_time"]
     scope = None
     if escalated is not None:
@@ -199,6 +218,10 @@ def overdue_rate(tickets: pd.DataFrame, limits, *, by=("branch", "period"),
     --------
     >>> overdue_rate(tickets, limits)   # doctest: +SKIP
     """
+    fast = duck.ticket_flag(tickets, limits, "overdue")
+    if fast is not None and duck.ready(tickets, by=by) and _check_freq(freq):
+        return duck.rate_table(tickets, fast[0], None, by=by, freq=freq,
+                               names=("tickets", "overdue", "overdue_rate"), columns=fast[1])
     overdue = _ticket_flags(tickets, limits)["overdue"]
     return _rate_table(tickets, overdue, None, by=by, freq=freq,
                        names=("tickets", "overdue", "overdue_rate"))
@@ -244,7 +267,10 @@ def complaint_rate(tickets: pd.DataFrame, subscribers: pd.DataFrame, *,
     if other:
         raise DataError(f"complaint_rate: by can only use 'branch' and 'period' (the subscriber "
                         f"table has no other breakdown), got {by_list}")
-    counts = _ticket_counts(tickets, by=by_list, freq=freq, name="complaints")
+    if duck.ready(tickets, by=by_list) and _check_freq(freq):
+        counts = duck.groups(tickets, by_list, freq, {"complaints": "count(*)"})
+    else:
+        counts = _ticket_counts(tickets, by=by_list, freq=freq, name="complaints")
     subs = subscribers[["branch", "period", "subscribers"]].copy()
     month = pd.to_datetime(subs["period"].astype("str"), format="%Y-%m", errors="coerce")
     if month.isna().any():

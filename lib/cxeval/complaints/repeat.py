@@ -3,6 +3,9 @@
 - :func:`repeat_complaints` — customers with at least 5 (10) complaints a month, and the
   complaints they made;
 - :func:`top_repeaters` — the customers who complained most in a period, ids masked.
+
+Tables of a million tickets or more go through one DuckDB query
+(:mod:`~cxeval.complaints.duck`) when it gives exactly these numbers.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import pandas as pd
 
 from cxeval import report
 from cxeval.checks import as_columns, check_how_many
+from cxeval.complaints import duck
 from cxeval.complaints.tickets import (_check_freq, _groups, _opened, _period_keys, _period_of,
                                        _require, latest_period)
 from cxeval.errors import DataError
@@ -91,6 +95,9 @@ def repeat_complaints(tickets: pd.DataFrame, *, thresholds=(5, 10), freq: str = 
     """
     _check_freq(freq)
     levels = _thresholds(thresholds)
+    fast = duck.repeat_complaints(tickets, levels, freq, by)
+    if fast is not None:
+        return fast
     groups, pair_group, pair_counts = _customer_counts(tickets, by, freq, levels[0])
     frames = []
     for t in levels:  # a handful of thresholds, each one vectorised over all customers
@@ -141,6 +148,9 @@ def top_repeaters(tickets: pd.DataFrame, *, period: str | None, n: int = 10) -> 
     if period is None:
         period = latest_period(tickets) or "1970-01"  # no tickets: an empty table below
     freq, key = _period_of(period)
+    fast = duck.top_repeaters(tickets, freq, key, n)
+    if fast is not None:
+        return fast
     opened = _opened(tickets)
     in_period = _period_keys(opened, freq) == key
     columns = ["rank", "customer_id", "complaints", "branch", "top_category",

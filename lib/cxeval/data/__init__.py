@@ -76,8 +76,10 @@ branch helpers); :mod:`~cxeval.data.reading` reads a file into text cells;
 :mod:`~cxeval.data.converters` turns each column into its type;
 :mod:`~cxeval.data.validation` checks the whole against its schema and lists the
 problems; :mod:`~cxeval.data.cells` is what they share about a single cell;
-:mod:`~cxeval.data.templates` writes empty input templates. Every public name
-is importable from :mod:`cxeval.data`.
+:mod:`~cxeval.data.templates` writes empty input templates;
+:mod:`~cxeval.data.large` checks a large file once (cached by its hash) and reads it in
+part: one branch's rows, a few columns (``cxeval import``). Every public name is
+importable from :mod:`cxeval.data`.
 
 Survey forms (one row per unit and period, or one row per response)
 --------------------------------------------------------------------
@@ -98,9 +100,13 @@ from __future__ import annotations
 from cxeval.data.inputs import (BRANCH_SOURCES, INPUT_SUFFIXES, UnknownKindError, choose_branch,
                                 describe, find_branches, for_branch, load, load_input, locate,
                                 require_rows)
+from cxeval.data.large import (FileCheck, cache_dir, check_file, checked, file_hash, import_file,
+                               load_branch, load_columns, row_local)
 from cxeval.data.templates import write_templates
 from cxeval.data.validation import MAX_PROBLEMS_PER_COLUMN
 
 __all__ = ["load", "load_input", "locate", "describe", "write_templates", "UnknownKindError",
            "MAX_PROBLEMS_PER_COLUMN", "INPUT_SUFFIXES", "BRANCH_SOURCES", "find_branches",
-           "choose_branch", "for_branch", "require_rows"]
+           "choose_branch", "for_branch", "require_rows",
+           "import_file", "check_file", "checked", "FileCheck", "load_branch", "load_columns",
+           "file_hash", "cache_dir", "row_local"]

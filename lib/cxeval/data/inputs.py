@@ -2,7 +2,8 @@
 
 - :func:`load` — a file or a DataFrame, validated, as a tidy DataFrame;
 - :func:`locate`, :func:`load_input` — an input of a data folder by name, whatever its
-  ending;
+  ending: all of it, one branch's rows or a few columns (a large file read in part,
+  :mod:`cxeval.data.large`);
 - :func:`find_branches`, :func:`choose_branch`, :func:`for_branch`,
   :func:`require_rows` — the branches of a data folder and one branch's rows;
 - :func:`describe` — one line on what a loaded table holds.
@@ -16,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from cxeval import schemas
-from cxeval.data.reading import _PARQUET_SUFFIXES, _Source, _file_error, _read, _set_aside_totals
+from cxeval.data.reading import (_EXCEL_SUFFIXES, _PARQUET_SUFFIXES, _Source, _file_error, _read,
+                                 _set_aside_totals)
 from cxeval.data.validation import _Validator
 from cxeval.errors import DataError
 
@@ -166,7 +168,7 @@ def locate(data_dir, name: str) -> Path | None:
 
 
 def load_input(data_dir, name: str, kind: str, *, required: bool = True,
-               branch: str | None = None) -> pd.DataFrame | None:
+               branch: str | None = None, rows: str = "all", columns=None) -> pd.DataFrame | None:
     """Load the input file ``name`` (any supported ending) of ``kind`` from ``data_dir``.
 
     Parameters
@@ -182,11 +184,28 @@ def load_input(data_dir, name: str, kind: str, *, required: bool = True,
         the brand survey).
     branch : str, optional
         The branch the report is for; see :func:`load`.
+    rows : {"all", "branch"}
+        "all" (default): every row of the file. "branch": only ``branch``'s rows (the
+        whole file when it has no branch column), with a fresh 0..n-1 index.
+    columns : sequence of str, optional
+        Only these canonical columns (default: all).
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The rows and columns :func:`load` gives for them, with the same attributes and the
+        same errors. For a Parquet file (or a large or imported CSV) of a kind whose rules
+        look at one row at a time (tickets: :func:`cxeval.data.large.row_local`) only what
+        is asked for is read: the file is validated once per version, in chunks, and the
+        result kept in a cache (:mod:`cxeval.data.large`), so a province's branch jobs do
+        not each load and validate the whole province.
 
     Raises
     ------
     DataError
         The file is missing (and required), or fails validation.
+    ValueError
+        ``rows`` is not "all" or "branch", or "branch" without ``branch``.
     """
     path = locate(data_dir, name)
     if path is None:
@@ -194,7 +213,52 @@ def load_input(data_dir, name: str, kind: str, *, required: bool = True,
             return None
         looked = ", ".join(f"{name}{s}" for s in INPUT_SUFFIXES)
         raise DataError(f"no {name} file in {data_dir} (looked for {looked})")
-    return load(path, kind, branch=branch)
+    if rows not in ("all", "branch"):
+        raise ValueError(f"rows must be 'all' or 'branch', got {rows!r}")
+    if rows == "branch" and branch is None:
+        raise ValueError("rows='branch' needs the branch (branch=...)")
+    if (rows == "branch" or columns is not None) and _read_in_part(path, kind):
+        from cxeval.data import large
+
+        if rows == "all":
+            return large.load_columns(path, kind, list(columns), branch=branch)
+        mine = large.load_branch(path, kind, branch)
+        if mine is not None:
+            return _columns(mine, columns)
+    df = load(path, kind, branch=branch)
+    if rows == "branch":
+        column = "unit" if kind == "scores" else "branch"
+        if column in df:
+            df = _keep_attrs(df[(df[column] == str(branch).strip()).to_numpy()].reset_index(drop=True), df)
+    return _columns(df, columns)
+
+
+def _keep_attrs(part: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
+    part.attrs = dict(whole.attrs)
+    return part
+
+
+def _columns(df: pd.DataFrame, columns) -> pd.DataFrame:
+    if columns is None:
+        return df
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"columns {missing} are not in the loaded table ({', '.join(df.columns)})")
+    return _keep_attrs(df[list(columns)], df)
+
+
+def _read_in_part(path: Path, kind: str) -> bool:
+    """Whether reads of ``path`` go through the cached whole-file check (:mod:`cxeval.data.large`)."""
+    from cxeval.data import large
+
+    suffix = path.suffix.lower()
+    if not large.row_local(kind):
+        return False
+    if suffix in _PARQUET_SUFFIXES:
+        return True
+    if suffix == ".csv" and path.stat().st_size >= large.IMPORT_MIN_BYTES:
+        return True
+    return suffix in (".csv", *_EXCEL_SUFFIXES) and large.checked(path, kind) is not None
 
 
 #: Files in a data folder that name branches: (file stem, kind, column with the branch).
@@ -213,7 +277,8 @@ def _parquet_column(path: Path, kind: str, column: str) -> pd.Series | None:
     """One column of a Parquet file, read alone (None for other files or no such column).
 
     Every notebook checks its branch against the data folder: reading and validating a
-    province's tickets for that would cost seconds a job; the column alone costs little.
+    whole file for that would cost time in every job; the column alone costs little.
+    (Files read in part give the branches of their cached check instead.)
     """
     if path.suffix.lower() not in _PARQUET_SUFFIXES:
         return None
@@ -235,6 +300,8 @@ def find_branches(data_dir) -> list[str]:
     Reads the branch column of the files in :data:`BRANCH_SOURCES` (any supported
     ending). A file that fails validation still names its branches (its rows are read
     with the problems set aside): its problems are reported by the notebooks that use it.
+    A file read in part (:func:`load_input`) names the branches its cached check found,
+    and the first call makes that check.
     """
     branches: list[str] = []
     for stem, kind, column in BRANCH_SOURCES:
@@ -242,9 +309,12 @@ def find_branches(data_dir) -> list[str]:
         if path is None:
             continue
         try:
-            values = _parquet_column(path, kind, column)
-            if values is None:
-                values = load(path, kind)[column]
+            if _read_in_part(path, kind):
+                values = _checked_branches(path, kind)
+            else:
+                values = _parquet_column(path, kind, column)
+                if values is None:
+                    values = load(path, kind)[column]
         except DataError:
             try:
                 src = _read(path, kind, None)
@@ -261,6 +331,12 @@ def find_branches(data_dir) -> list[str]:
             if value and value not in branches:
                 branches.append(value)
     return branches
+
+
+def _checked_branches(path: Path, kind: str) -> pd.Series:
+    from cxeval.data import large
+
+    return pd.Series(large.check_file(path, kind).branches, dtype=object)
 
 
 def choose_branch(data_dir, branch: str = "") -> str:
