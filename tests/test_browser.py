@@ -99,8 +99,9 @@ def test_index_links_resolve_and_reports_render(browser, run_dir):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     _check_page(page, run_dir / "index.html", "index.png")
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
-    # the overview, then two branches x five notebooks less the two n/a (never linked)
-    assert len(links) == 9 and links[0] == "_overview/00_overview.html"
+    # the overview, then 潮安's 01 02 03 05 06 and 贵阳's 01 02 04 05: the n/a (潮安 04, 贵阳 03
+    # and 06) are never linked
+    assert len(links) == 10 and links[0] == "_overview/00_overview.html"
     for href in links:
         target = (run_dir / href).resolve()
         assert target.exists(), f"index links {href}, which does not exist"
@@ -114,7 +115,7 @@ def test_index_links_resolve_and_reports_render(browser, run_dir):
         # a manager's page has no code-world words: switches, config files, folders
         for word in ("explorer=True", ".yaml", "data/configs", "YAML", "DataError", "snake_case"):
             assert word not in text, f"{report.parent.name}/{report.name}: {word!r}"
-    assert len(seen_notebooks) == 6
+    assert len(seen_notebooks) == 7   # the overview and 01-06
 
 
 def test_index_is_readable_on_a_phone(browser, run_dir):

@@ -237,3 +237,30 @@ def test_imported_workbook_reads_equal_the_full_path(tmp_path, tickets):
     hostile(tickets.iloc[:2000]).to_excel(path, index=False)
     large.import_file(path, KIND)
     compare_every_read(tmp_path, path, ["潮安", "毕节", "遵义"])
+
+
+def test_cache_folder_falls_back_when_home_cannot_be_written(tmp_path, monkeypatch):
+    """A service account with a read-only home still gets its reports; a set but unusable
+    CXEVAL_CACHE_DIR is said so."""
+    import os
+    import stat
+    import tempfile
+
+    if os.geteuid() == 0:   # root writes through file modes: a file in the way stands in for them
+        home = tmp_path / "home"
+        home.write_text("not a folder")
+    else:
+        home = tmp_path / "home"
+        home.mkdir()
+        home.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    monkeypatch.delenv("CXEVAL_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    assert large.cache_dir() == tmp_path / "tmp" / f"cxeval-cache-{os.getuid()}"
+    path = tmp_path / "tickets.parquet"
+    pd.DataFrame({"x": [1]}).to_parquet(path)
+    assert len(large.file_hash(path)) == 64                  # and the cache is used there
+    monkeypatch.setenv("CXEVAL_CACHE_DIR", str(home / "cache"))
+    with pytest.raises(DataError, match=r"CXEVAL_CACHE_DIR=.*cannot create the cache folder"):
+        large.cache_dir()

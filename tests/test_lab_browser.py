@@ -168,8 +168,13 @@ def test_explorer_in_jupyterlab_redraws_when_a_widget_changes(lab):
             page.wait_for_function("(old) => { const a = document.querySelector("
                                    "'.jp-NotebookPanel:not(.lm-mod-hidden) .widget-output'); if (!a) return false; "
                                    "const now = Array.from(a.querySelectorAll('img')).map(i => i.src.slice(-200))"
-                                   ".join('|') + '#' + a.innerText; return now !== old && a.querySelector('img'); }",
+                                   ".join('|') + '#' + a.innerText; return now !== old && a.querySelector('img') "
+                                   "&& a.innerText.trim().length > 0; }",
                                    arg=before)
+            # the callback draws the chart, then its tables: read once the kernel is idle
+            page.wait_for_function("() => document.querySelector("
+                                   "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator')"
+                                   ".getAttribute('data-status') === 'idle'")
             after = _explorer_output(page)
             page.screenshot(path=str(ARTIFACTS / "lab-02-after.png"))
             assert after != before

@@ -37,6 +37,7 @@ import contextlib
 import hashlib
 import json
 import os
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -64,14 +65,32 @@ _FORMAT = 1
 
 
 def cache_dir() -> Path:
-    """The folder of cached checks, hashes and imports (created)."""
+    """The folder of cached checks, hashes and imports (created).
+
+    A home folder that cannot be written (a service account, a read-only container) does
+    not stop a report: the cache then goes to a per-user folder in the temporary
+    directory. Only an explicit ``$CXEVAL_CACHE_DIR`` that cannot be written is an error.
+    """
     base = os.environ.get("CXEVAL_CACHE_DIR")
-    if not base:
-        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        base = os.path.join(xdg, "cxeval")
-    folder = Path(base)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    if base:
+        folder = Path(base)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataError(f"CXEVAL_CACHE_DIR={base}: cannot create the cache folder ({exc.strerror})") from exc
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise DataError(f"CXEVAL_CACHE_DIR={base}: the cache folder is not writable")
+        return folder
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    for folder in (Path(xdg) / "cxeval", Path(tempfile.gettempdir()) / f"cxeval-cache-{os.getuid()}"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK | os.X_OK):
+            return folder
+    raise DataError(f"no writable cache folder: {Path(xdg) / 'cxeval'} and the temporary directory "
+                    "cannot be written; set CXEVAL_CACHE_DIR to a writable folder")
 
 
 @contextlib.contextmanager

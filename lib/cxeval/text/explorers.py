@@ -78,7 +78,8 @@ def every_month(lang: str = "zh") -> str:
 
 
 def explorer_note(lang: str = "zh") -> str:
-    """What a batch report shows where the notebook has its explorer."""
-    return tr("交互式探索器仅在 JupyterLab 中打开本笔记本时可用（explorer=True）。",
-              "The interactive explorer is available when this notebook is opened in JupyterLab "
-              "(explorer=True).", lang)
+    """What a batch report shows where the notebook has its explorer (no code-world words:
+    the manager reading the web page has no switch to turn)."""
+    return tr("交互式探索器只在 JupyterLab 中打开本笔记本时可用，网页版报告中没有。",
+              "The interactive explorer is there when this notebook is opened in JupyterLab, "
+              "not in the web report.", lang)
