@@ -103,8 +103,7 @@ def test_chaoan_report_records_the_library_numbers(run_notebook, sample_dir, tmp
 def test_guizhou_report_has_lead_table_and_explorer(run_notebook, sample_dir, tmp_path):
     from cxeval import sample
 
-    # explorer=False: executed headless with the widget, the run hangs at its end since
-    # dask.distributed joined the environment; the explorer's functions have their own tests.
+    # as the batch runs it; the explorer is tested in test_explorer_reproduces_the_report
     results = run_notebook(STEM, branch="遵义", lang="en", explorer=False)
     st, below, lead = _library_numbers(sample_dir, "遵义", freeze=None)
     summary = lead.summary()
