@@ -121,7 +121,7 @@ def test_explorer_reproduces_the_report(run_notebook, sample_dir, configs_dir, s
     """Opened on the report's branch and every month, the explorer gives its SLA, repeats and FCR."""
     from conftest import report_outputs
 
-    from cxeval import plots, report
+    from cxeval import plots
     from cxeval.explorers import complaints as xc
 
     plots.theme()

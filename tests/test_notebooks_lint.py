@@ -21,7 +21,7 @@ EXPECTED = ["00_overview", "01_baseline", "02_root_cause_pareto", "03_pilot_vs_r
             "05_complaint_handling", "06_project"]
 
 
-def test_all_six_notebooks_are_shipped():
+def test_every_notebook_is_shipped():
     assert [p.stem for p in SHIPPED] == EXPECTED
 
 
@@ -31,9 +31,10 @@ def test_no_outputs_and_kernel_metadata(path):
     nbformat.validate(nb)
     assert nb.metadata["kernelspec"]["name"] == "python3"
     assert nb.metadata["language_info"]["name"] == "python"
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert not cell.outputs and cell.execution_count is None, f"outputs committed in {path.name}"
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    for cell in code:
+        assert not cell.outputs and cell.execution_count is None, f"outputs committed in {path.name}"
+    assert "parameters" in code[0].metadata.get("tags", []), f"{path.name}: first code cell is not 'parameters'"
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

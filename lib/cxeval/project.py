@@ -32,7 +32,7 @@ from cxeval.errors import DataError
 
 __all__ = ["STATES", "NEXT_STEPS", "choose_branch", "choose_project", "project_rows", "as_of_date",
            "plan_table", "plan_summary", "benefits", "goal_status", "action_register", "owners",
-           "pdca", "key_numbers", "index_entry", "pilot_marks", "ProjectStatus", "assess"]
+           "pdca", "pilot_marks", "ProjectStatus", "assess"]
 
 #: Task and action states on the as-of date, in display order.
 STATES = ("done", "in_progress", "not_started", "overdue")

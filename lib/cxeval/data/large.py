@@ -47,11 +47,10 @@ import pandas as pd
 from cxeval import __version__, schemas
 from cxeval.data.cells import _blank_mask, _text
 from cxeval.data.inputs import _branch_header, load
-from cxeval.data.reading import (_CSV_ENCODINGS, _csv_header, _file_error, _read, _repeated_headers,
+from cxeval.data.reading import (_CSV_ENCODINGS, _csv_error, _csv_header, _file_error, _read, _repeated_headers,
                                  _set_aside_totals, _Source)
 from cxeval.data.validation import MAX_PROBLEMS_PER_COLUMN, _Problems, _Validator
 from cxeval.errors import DataError
-from cxeval.report import mask_text
 
 __all__ = ["cache_dir", "file_hash", "row_local", "check_file", "checked", "FileCheck", "load_branch",
            "load_columns", "import_file", "CHUNK_ROWS", "IMPORT_MIN_BYTES"]
@@ -655,14 +654,8 @@ def _csv_chunks(path: Path, encoding: str, header_line: int):
                     frame.columns = [str(c) for c in frame.columns]
                     yield frame, np.arange(offset, offset + len(frame)) + header_line + 2
                     offset += len(frame)
-    except pd.errors.EmptyDataError:
-        raise _file_error(name, "the file is empty: no header row and no data rows") from None
-    except pd.errors.ParserWarning:
-        raise _file_error(name, "cannot read the CSV: a row has more cells than the header row "
-                                "(a comma inside a value that is not in quotes?); every row must "
-                                "have as many cells as the header") from None
-    except pd.errors.ParserError as exc:
-        raise _file_error(name, f"cannot read the CSV: {mask_text(str(exc).strip())}") from None
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        raise _csv_error(name, exc) from None
 
 
 # --------------------------------------------------------------------------- reads

@@ -236,16 +236,23 @@ def _parse_csv(utf8: bytes, name: str, engine: str) -> pd.DataFrame:
             warnings.simplefilter("error", pd.errors.ParserWarning)
             return pd.read_csv(io.BytesIO(utf8), dtype=str, encoding="utf-8", engine=engine,
                                **options)
-    except pd.errors.EmptyDataError:
-        raise _file_error(name, "the file is empty: no header row and no data rows") from None
-    except pd.errors.ParserWarning:
-        raise _file_error(name, "cannot read the CSV: a row has more cells than the header row "
-                                "(a comma inside a value that is not in quotes?); every row must "
-                                "have as many cells as the header") from None
     except pd.errors.ParserError as exc:
         if engine != "c":  # the C reader's message names the line
             return _parse_csv(utf8, name, "c")
-        raise _file_error(name, f"cannot read the CSV: {mask_text(str(exc).strip())}") from None
+        raise _csv_error(name, exc) from None
+    except (pd.errors.EmptyDataError, pd.errors.ParserWarning) as exc:
+        raise _csv_error(name, exc) from None
+
+
+def _csv_error(name: str, exc: Exception) -> DataError:
+    """What pandas' CSV reader refused, said for the person who saved the file."""
+    if isinstance(exc, pd.errors.EmptyDataError):
+        return _file_error(name, "the file is empty: no header row and no data rows")
+    if isinstance(exc, pd.errors.ParserWarning):
+        return _file_error(name, "cannot read the CSV: a row has more cells than the header row "
+                                 "(a comma inside a value that is not in quotes?); every row must "
+                                 "have as many cells as the header")
+    return _file_error(name, f"cannot read the CSV: {mask_text(str(exc).strip())}")
 
 
 def _read_excel(path: Path, name: str, kind: str, sheet) -> _Source:
