@@ -7,6 +7,7 @@ test_pareto.py and test_rootcause.py).
 
 from __future__ import annotations
 
+import json
 
 import pytest
 
@@ -151,6 +152,8 @@ def test_explorer_reproduces_the_report(run_notebook, sample_dir, configs_dir, t
     outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     tickets = data.load(sample_dir / "tickets.parquet", "tickets")
+    # the explorer moves between every branch of the data, though the report reads only its own
+    assert _branch_choices(tmp_path / f"{STEM}.ipynb") == sorted(tickets["branch"].unique())
     categories = complaints.load_categories(configs_dir / "categories.yaml")
     labels = {"category": pareto.category_labels(categories), "network": pareto.category_labels(categories,
                                                                                                   kind="network")}
@@ -164,3 +167,12 @@ def test_explorer_reproduces_the_report(run_notebook, sample_dir, configs_dir, t
     assert ex.result["vital"]["categories"] == results["vital_few"]
     ex.by.value = "network"
     assert ex.result["vital"]["categories"] == results["vital_few_networks"]
+
+
+def _branch_choices(path) -> list[str]:
+    """The options of the explorer's branch dropdown, from the widget state the run saved."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    states = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"].values()
+    dropdowns = [w["state"] for w in states if w["model_name"] == "DropdownModel"
+                 and w["state"].get("description") in ("分公司", "Branch")]
+    return sorted(dropdowns[0]["_options_labels"])

@@ -6,7 +6,6 @@ The recorded numbers are compared with the library called directly and with DOMA
 
 from __future__ import annotations
 
-
 import papermill as pm
 import pytest
 

@@ -607,6 +607,16 @@ def _stop_job(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
         os._exit(128 + signum)
 
 
+def preload() -> None:
+    """Import what every job uses, in the process that forks the jobs (the batch, or a
+    dask worker), so that each forked child starts with it instead of importing it again."""
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+    from nbconvert import HTMLExporter  # noqa: F401
+
+    from cxeval import report  # noqa: F401
+
+
 def _child(job_dict: dict, timeout: float | None, result_path: str, parent_pid: int) -> None:
     """Entry point of the forked child: run the job and hand back its record as JSON."""
     _die_with_parent(parent_pid)
@@ -866,9 +876,7 @@ def run(*, branches: Sequence[str] | None = None, notebooks: Sequence[str] | Non
         from cxeval import cluster
 
         cluster.check_scheduler(scheduler)
-    # Importing these before forking lets every child skip the import.
-    import nbconvert  # noqa: F401
-    import papermill  # noqa: F401
+    preload()
 
     if only_failed:
         run_dir = Path(only_failed).resolve()

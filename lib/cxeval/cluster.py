@@ -98,6 +98,7 @@ def run_job(job_dict: dict, timeout: float | None, control: str) -> dict:
     if record.get("stop"):  # queued when the batch was stopped
         return dict(job_dict, status=batch.INTERRUPTED,
                     error="interrupted: the run was stopped before this report was finished")
+    batch.preload()   # once per worker: its later jobs fork with the imports done, as local ones do
     handoff = Path(tempfile.mkdtemp(prefix="cxeval-job-"))
     result_path = handoff / "record.json"
     started = time.monotonic()
