@@ -884,3 +884,25 @@ def test_index_entry_status_from_target_stability_and_noise():
     assert baseline.index_entry({**meets, "target": 0.955})["headline_en"] == "98.7% (target 95.5%)"
     assert baseline.index_entry(None) == {"headline": "无满意度数据", "headline_en": "no survey data",
                                           "status": "none"}
+
+
+def test_branch_lead_says_why_there_is_no_lead():
+    """A report's lead section: the lead when it can be computed, else what is missing."""
+    from cxeval.text.baseline import describe_lead_missing
+
+    df = pd.DataFrame({"branch": ["A", "A", "B", "B"], "segment": ["本网", "友商"] * 2,
+                       "responses": [500] * 4, "satisfied": [450, 400, 440, 420]})
+    result, missing = baseline.branch_lead(df, branch="A", own="本网", competitor="友商", target=0.05)
+    assert missing is None
+    row = result.table.set_index("branch").loc["A"]
+    assert row["lead"] == pytest.approx(450 / 500 - 400 / 500)            # 0.90 - 0.80, by hand
+    assert bool(row["meets_target"])
+    assert baseline.branch_lead(None, branch="A", own="本网", competitor="友商") == (None, {"reason": "no_survey"})
+    assert baseline.branch_lead(df, branch="C", own="本网", competitor="友商") == (None, {"reason": "no_branch"})
+    _, missing = baseline.branch_lead(df, branch="A", own=["全球通", "本网"], competitor="联通")
+    assert missing == {"reason": "segments", "own_missing": ["全球通"], "competitor_missing": ["联通"],
+                       "available": ["友商", "本网"]}
+    assert describe_lead_missing(missing, branch="A") == (
+        "A 的领先幅度未计算：品牌调查中没有细分 本品牌 全球通；竞争对手 联通；调查中的细分为 友商、本网。"
+        "请在运行计划的参数 own_segments 和 competitor_segments 中写明。")
+    assert "no rows for C" in describe_lead_missing({"reason": "no_branch"}, branch="C", lang="en")

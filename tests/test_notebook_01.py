@@ -8,6 +8,7 @@ test_baseline.py).
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -83,7 +84,7 @@ def test_chaoan_report_records_the_library_numbers(run_notebook, sample_dir, tmp
     outputs = report_outputs(tmp_path / f"{STEM}.ipynb")
     html = _texts(outputs)
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 3   # panels, chart, funnel
-    assert "潮安 没有品牌与竞争对手满意度调查数据" in html                 # the no-data section
+    assert "品牌与竞争对手满意度调查中没有 潮安 的数据，不计算领先幅度" in html   # the no-data section
     assert "12 个月中有" in html or "全部 12 个月" in html                # the reading sentence
     assert "application/vnd.jupyter.widget-view+json" not in json.dumps(
         [o.get("data", {}) for o in outputs])                              # static output
@@ -154,6 +155,33 @@ def test_rates_only_data_and_a_branch_without_data(run_notebook, sample_dir, tmp
         run_notebook(STEM, branch="潮州", explorer=False)
     assert err.value.ename == "DataError"
     assert "branch '潮州' appears in no input file" in err.value.evalue and "did you mean 潮安?" in err.value.evalue
+
+
+@pytest.mark.notebook
+def test_brand_survey_with_other_segment_names_leaves_the_rest_of_the_report(run_notebook, sample_dir,
+                                                                             tmp_path):
+    """Another operator's survey names its segments 本网 / 友商: the lead section says what to
+    set, and the baseline is reported as usual (it used to fail the whole report)."""
+    from cxeval import data, sample
+
+    folder = tmp_path / "other_operator"
+    folder.mkdir()
+    shutil.copy(sample_dir / "hall_survey.csv", folder / "hall_survey.csv")
+    brands = data.load(sample_dir / "brand_survey.csv", "survey")
+    own = set(sample.OWN_SEGMENTS)
+    brands["segment"] = ["本网" if s in own else "友商" for s in brands["segment"]]
+    brands.groupby(["period", "branch", "segment"], as_index=False)[["responses", "satisfied"]].sum() \
+        .to_csv(folder / "brand_survey.csv", index=False)
+
+    results = run_notebook(STEM, branch="贵阳", data_dir=str(folder), explorer=False)
+    html = _texts(report_outputs(tmp_path / f"{STEM}.ipynb"))
+    assert ("贵阳 的领先幅度未计算：品牌调查中没有细分 本品牌 全球通、动感地带、神州行；竞争对手 C网、G网、小灵通；"
+            "调查中的细分为 友商、本网。") in html
+    assert "own_segments" in html and "competitor_segments" in html
+    monthly = data.load(folder / "hall_survey.csv", "survey").query("branch == '贵阳'")
+    last = monthly[monthly["period"] == monthly["period"].max()]
+    assert results["current_rate"] == pytest.approx(last["satisfied"].sum() / last["responses"].sum(), abs=1e-12)
+    assert results.get("lead") is None
 
 
 @pytest.mark.notebook

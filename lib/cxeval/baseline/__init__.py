@@ -36,14 +36,14 @@ from __future__ import annotations
 
 from cxeval._moved import moved
 from cxeval.baseline.assessment import Assessment, assess
-from cxeval.baseline.brands import LeadResult, lead
+from cxeval.baseline.brands import LeadResult, branch_lead, lead
 from cxeval.baseline.control import overdispersion, p_chart, run_chart, run_signals, signals, status
 from cxeval.baseline.funnels import funnel, funnel_limits, small_samples
 from cxeval.baseline.tables import below_target, change, ranking, rates, recent, spread
 
 __all__ = [
     "rates", "p_chart", "overdispersion", "run_signals", "funnel", "funnel_limits",
-    "small_samples", "spread", "ranking", "below_target", "lead", "LeadResult", "change",
+    "small_samples", "spread", "ranking", "below_target", "lead", "branch_lead", "LeadResult", "change",
     "run_chart", "assess", "Assessment", "status", "recent", "signals",
 ]
 

@@ -82,7 +82,7 @@ def _segments(value, name: str, available: list, func: str) -> list:
     if not items:
         raise TypeError(f"{func}: {name} must be a segment name or a list of names, "
                         f"got {value!r}")
-    unknown = [s for s in items if s not in available]
+    unknown = [] if available is None else [s for s in items if s not in available]
     if unknown:
         raise ValueError(f"{func}: {name} segment(s) {', '.join(map(repr, unknown))} not in the "
                          f"data; segments there: {', '.join(map(str, available))}")
@@ -174,3 +174,51 @@ def lead(df, *, own, competitor, by="branch", target=0.16, segment="segment",
                 "lead": float(own_p["rate"] - comp_p["rate"]),
                 "ci_low": float(p_low[0]), "ci_high": float(p_high[0])}
     return LeadResult(table, province, target, by)
+
+
+def branch_lead(brands, *, branch: str, own, competitor, target=0.16, conf=0.95):
+    """:func:`lead` for a branch's report, or why it cannot be computed.
+
+    A report on someone else's data must not fail as a whole because its brand survey
+    names its segments differently (移动 / 联通, or another operator's brands): the lead
+    section says so and the rest of the report stands.
+
+    Parameters
+    ----------
+    brands : DataFrame or None
+        The brand survey (data kind ``survey`` with ``segment``); None when there is none.
+    branch : str
+        The report's branch; it must be in the brand survey.
+    own, competitor, target, conf
+        As :func:`lead`.
+
+    Returns
+    -------
+    (LeadResult or None, dict or None)
+        The lead and None; or None and what is missing: ``{"reason": "no_survey"}``,
+        ``{"reason": "no_branch"}``, or ``{"reason": "segments", "own_missing": [...],
+        "competitor_missing": [...], "available": [...]}`` (read by
+        :func:`cxeval.text.baseline.describe_lead_missing`).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"branch": ["A", "A"], "segment": ["移动", "联通"],
+    ...                    "responses": [500, 500], "satisfied": [380, 290]})
+    >>> branch_lead(df, branch="A", own="全球通", competitor="联通")[1]["own_missing"]
+    ['全球通']
+    """
+    if brands is None or len(brands) == 0:
+        return None, {"reason": "no_survey"}
+    check_frame(brands, "branch_lead: brands")
+    require_columns(brands, ["branch", "segment"], "branch_lead", message=IN_FUNCTION)
+    if not (brands["branch"].astype(str) == str(branch)).any():
+        return None, {"reason": "no_branch"}
+    available = sorted(brands["segment"].dropna().astype(str).unique().tolist())
+    own_list = _segments(own, "own", None, "branch_lead")
+    comp_list = _segments(competitor, "competitor", None, "branch_lead")
+    own_missing = [s for s in own_list if s not in available]
+    comp_missing = [s for s in comp_list if s not in available]
+    if own_missing or comp_missing:
+        return None, {"reason": "segments", "own_missing": own_missing, "competitor_missing": comp_missing,
+                      "available": available}
+    return lead(brands, own=own_list, competitor=comp_list, target=target, conf=conf), None

@@ -23,7 +23,7 @@ from cxeval.checks import IN_FUNCTION, check_lang, require_columns
 
 __all__ = [
     "period_label", "describe_rates", "describe_chart", "describe_baseline", "describe_status",
-    "describe_funnel", "describe_lead", "describe_change", "describe_dispersion",
+    "describe_funnel", "describe_lead", "describe_lead_missing", "describe_change", "describe_dispersion",
     "describe_small_samples", "SIGNAL_REASONS",
 ]
 
@@ -444,3 +444,37 @@ def describe_small_samples(flags, *, lang="zh") -> str:
     return report.tr(f"{n} {what}中有 {len(small)} 个期望人数不足 5（{shown}）：其满意度不确定性很大，不宜单独解读。",
                      f"{len(small)} of {n} {what} have fewer than 5 expected answers on one side "
                      f"({shown}): their rates are too uncertain to read alone.", lang)
+
+
+def describe_lead_missing(missing: dict, *, branch: str, lang="zh") -> str:
+    """Why a report has no lead section (:func:`cxeval.baseline.branch_lead`'s ``missing``),
+    with what to change when the segments are named differently.
+
+    Examples
+    --------
+    >>> describe_lead_missing({"reason": "segments", "own_missing": ["全球通"], "competitor_missing": [],
+    ...                        "available": ["移动", "联通"]}, branch="A", lang="en")
+    "A's lead over the competitor is not computed: the brand survey has no segment 全球通 (own brands); its segments are 移动, 联通. Name them in the run plan's parameters own_segments and competitor_segments."
+    """
+    check_lang(lang)
+    reason = missing.get("reason")
+    if reason == "no_survey":
+        return report.tr("没有品牌与竞争对手满意度调查数据，不计算领先幅度。",
+                         "No brand and competitor survey: the lead is not computed.", lang)
+    if reason == "no_branch":
+        return report.tr(f"品牌与竞争对手满意度调查中没有 {branch} 的数据，不计算领先幅度。",
+                         f"The brand and competitor survey has no rows for {branch}: the lead is not computed.",
+                         lang)
+    lacking_zh = "；".join(filter(None, [
+        f"本品牌 {'、'.join(missing['own_missing'])}" if missing["own_missing"] else "",
+        f"竞争对手 {'、'.join(missing['competitor_missing'])}" if missing["competitor_missing"] else ""]))
+    lacking_en = "; ".join(filter(None, [
+        f"{', '.join(missing['own_missing'])} (own brands)" if missing["own_missing"] else "",
+        f"{', '.join(missing['competitor_missing'])} (competitor)" if missing["competitor_missing"] else ""]))
+    found_zh, found_en = "、".join(missing["available"]) or "无", ", ".join(missing["available"]) or "none"
+    return report.tr(
+        f"{branch} 的领先幅度未计算：品牌调查中没有细分 {lacking_zh}；调查中的细分为 {found_zh}。"
+        "请在运行计划的参数 own_segments 和 competitor_segments 中写明。",
+        f"{branch}'s lead over the competitor is not computed: the brand survey has no segment {lacking_en}; "
+        f"its segments are {found_en}. Name them in the run plan's parameters own_segments and "
+        "competitor_segments.", lang)
