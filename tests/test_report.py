@@ -257,3 +257,15 @@ def test_as_shown_makes_points_losses_and_shares_agree():
     assert shown["lost_rate"].tolist()[:2] == pytest.approx([0.25, 1.0 / 3.5])
     assert shown["share"].tolist()[:2] == pytest.approx([0.5 / 1.5, 1.0 / 1.5])
     assert shown.iloc[2].isna().sum() == 4 and items["points"].tolist()[0] == 1.456   # the input is untouched
+
+
+def test_table_aligns_text_left_and_numbers_right():
+    """As a reader of Excel expects: names and sentences to the left, numbers to the right
+    (each column's header with it); the notebook stylesheet alone right-aligns every cell."""
+    import re
+
+    df = pd.DataFrame({"hall": ["庵埠", "枫溪"], "rate": [0.953, 0.91], "responses": [100, 200],
+                       "meets_target": [True, False]})
+    css = report.table(df, formats={"rate": "pct"}).to_html().replace("\n", " ")
+    rules = dict(re.findall(r"\.col(\d) \{\s*text-align: (\w+);\s*\}", css))
+    assert rules == {"0": "left", "1": "right", "2": "right", "3": "left"}

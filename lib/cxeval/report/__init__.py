@@ -554,7 +554,19 @@ def table(df, *, formats: Mapping[str, Any] | None = None, labels: Mapping[str, 
         {"selector": "td", "props": "padding:3px 8px"},
         {"selector": "caption", "props": "caption-side:top;font-weight:600;text-align:left"},
     ])
+    # As in Excel: numbers right-aligned under a right-aligned header, text to the left (the
+    # notebook's stylesheet would right-align every cell, names and sentences too).
+    styler = styler.set_table_styles(
+        {col: [{"selector": "", "props": f"text-align:{_alignment(data[col])}"}] for col in data.columns},
+        overwrite=False)
     return styler
+
+
+def _alignment(column) -> str:
+    import pandas as pd
+
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    return "right" if numeric else "left"
 
 
 # --------------------------------------------------------------------------- results sidecar
