@@ -1172,3 +1172,23 @@ def test_a_row_longer_than_the_header_is_refused_not_shifted(tmp_path):
     with pytest.raises(DataError, match=r"s.csv: cannot read the CSV: .*line 4, saw 5"):
         data.load(write(tmp_path / "s.csv", text.replace("372,9", "372") + "2008-03,潮安,1,1,1\n"),
                   "survey")
+
+
+def test_excel_error_values_in_a_csv_are_shown_as_written(tmp_path):
+    """pandas would read "#N/A" and "NULL" as blank: a broken look-up saved to CSV would pass
+    as "no value" in an optional column and be called "blank" in a required one. They are
+    text, reported as written, as the Excel reader reports them."""
+    rows = ("period,branch,hall,responses,satisfied\n2008-01,潮安,庵埠,100,#N/A\n"
+            "2008-01,潮安,枫溪,100,90\n2008-02,潮安,庵埠,NULL,80\n")
+    (tmp_path / "hall_survey.csv").write_text(rows, encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        data.load(tmp_path / "hall_survey.csv", "survey")
+    assert err.value.problems == [
+        "hall_survey.csv row 4, column responses: expected a whole number (0 or more), found 'NULL'",
+        "hall_survey.csv row 2, column satisfied: expected a whole number (0 or more), found '#N/A'"]
+    actions = ("branch,cause,action,owner,due,status\n潮安,排队久,增开窗口,#N/A,2008-07-31,完成\n"
+               "潮安,态度差,培训,店长,2008-08-31,\n")
+    (tmp_path / "actions.csv").write_text(actions, encoding="utf-8")
+    loaded = data.load(tmp_path / "actions.csv", "actions")
+    assert loaded["owner"].tolist() == ["#N/A", "店长"]           # kept, as typed
+    assert loaded["status"].isna().tolist() == [False, True]     # only an empty cell is blank

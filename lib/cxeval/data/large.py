@@ -47,7 +47,7 @@ import pandas as pd
 from cxeval import __version__, schemas
 from cxeval.data.cells import _blank_mask, _text
 from cxeval.data.inputs import _branch_header, load
-from cxeval.data.reading import (_CSV_ENCODINGS, _csv_error, _csv_header, _file_error, _read, _repeated_headers,
+from cxeval.data.reading import (_BLANK_ONLY, _CSV_ENCODINGS, _csv_error, _csv_header, _file_error, _read, _repeated_headers,
                                  _set_aside_totals, _Source)
 from cxeval.data.validation import MAX_PROBLEMS_PER_COLUMN, _Problems, _Validator
 from cxeval.errors import DataError
@@ -648,6 +648,7 @@ def _csv_chunks(path: Path, encoding: str, header_line: int):
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             with pd.read_csv(path, dtype=str, encoding=encoding, engine="c", skiprows=header_line,
+                             keep_default_na=False, na_values=_BLANK_ONLY,
                              skip_blank_lines=False, index_col=False, chunksize=CHUNK_ROWS) as reader:
                 for frame in reader:
                     frame = frame.reset_index(drop=True)

@@ -225,6 +225,13 @@ def _repeated_headers(headers) -> list[str]:
             for text, cols in seen.items() if len(cols) > 1]
 
 
+#: Only an empty cell is blank. pandas would also blank "NA", "N/A", "#N/A", "NULL", "null",
+#: "nan" ...: an Excel "#N/A" from a broken look-up would then pass silently as "no value"
+#: in an optional column, and be reported as "blank" in a required one. Read as text, it
+#: is shown as it was written, as the Excel reader shows it.
+_BLANK_ONLY = [""]
+
+
 def _parse_csv(utf8: bytes, name: str, engine: str) -> pd.DataFrame:
     import warnings
 
@@ -235,7 +242,7 @@ def _parse_csv(utf8: bytes, name: str, engine: str) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             return pd.read_csv(io.BytesIO(utf8), dtype=str, encoding="utf-8", engine=engine,
-                               **options)
+                               keep_default_na=False, na_values=_BLANK_ONLY, **options)
     except pd.errors.ParserError as exc:
         if engine != "c":  # the C reader's message names the line
             return _parse_csv(utf8, name, "c")
