@@ -262,5 +262,5 @@ def test_cache_folder_falls_back_when_home_cannot_be_written(tmp_path, monkeypat
     pd.DataFrame({"x": [1]}).to_parquet(path)
     assert len(large.file_hash(path)) == 64                  # and the cache is used there
     monkeypatch.setenv("CXEVAL_CACHE_DIR", str(home / "cache"))
-    with pytest.raises(DataError, match=r"CXEVAL_CACHE_DIR=.*cannot create the cache folder"):
+    with pytest.raises(DataError, match=r"CXEVAL_CACHE_DIR=.*cannot create the folder"):
         large.cache_dir()

@@ -59,6 +59,23 @@ def atomic_write_bytes(path: str | os.PathLike, payload: bytes) -> Path:
 MAX_CONFIG_BYTES = 1_000_000
 
 
+def folder_problem(path: str | os.PathLike) -> str | None:
+    """Why ``path`` cannot be a folder to write into (created if missing), or None.
+
+    The words follow a name given by the caller: "--out reports: the folder is not writable".
+    """
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        return "is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        return f"cannot create the folder ({err.strerror or err})"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "the folder is not writable"
+    return None
+
+
 def load_yaml(source, name: str) -> Any:
     """Parse a YAML configuration, refusing anchors and aliases.
 

@@ -754,15 +754,12 @@ class _sigterm_as_interrupt:
 
 def _output_folder(out) -> Path:
     """The folder for run directories, created; a BatchError (one line) when it cannot be."""
+    from cxeval._io import folder_problem
+
     folder = Path(out).resolve()
-    if folder.exists() and not folder.is_dir():
-        raise BatchError(f"--out {out}: is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise BatchError(f"--out {out}: cannot create the folder ({err.strerror or err})") from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise BatchError(f"--out {out}: the folder is not writable")
+    problem = folder_problem(folder)
+    if problem:
+        raise BatchError(f"--out {out}: {problem}")
     return folder
 
 

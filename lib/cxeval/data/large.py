@@ -70,23 +70,17 @@ def cache_dir() -> Path:
     not stop a report: the cache then goes to a per-user folder in the temporary
     directory. Only an explicit ``$CXEVAL_CACHE_DIR`` that cannot be written is an error.
     """
+    from cxeval._io import folder_problem
+
     base = os.environ.get("CXEVAL_CACHE_DIR")
     if base:
-        folder = Path(base)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DataError(f"CXEVAL_CACHE_DIR={base}: cannot create the cache folder ({exc.strerror})") from exc
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise DataError(f"CXEVAL_CACHE_DIR={base}: the cache folder is not writable")
-        return folder
+        problem = folder_problem(base)
+        if problem:
+            raise DataError(f"CXEVAL_CACHE_DIR={base}: {problem}")
+        return Path(base)
     xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     for folder in (Path(xdg) / "cxeval", Path(tempfile.gettempdir()) / f"cxeval-cache-{os.getuid()}"):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            continue
-        if os.access(folder, os.W_OK | os.X_OK):
+        if folder_problem(folder) is None:
             return folder
     raise DataError(f"no writable cache folder: {Path(xdg) / 'cxeval'} and the temporary directory "
                     "cannot be written; set CXEVAL_CACHE_DIR to a writable folder")
