@@ -25,6 +25,13 @@ def test_every_notebook_is_shipped():
     assert [p.stem for p in SHIPPED] == EXPECTED
 
 
+def test_every_notebook_has_a_title_in_the_index():
+    """The index heads each column with the report's name, never with its file name."""
+    from cxeval.report.index import _NOTEBOOK_TITLES
+
+    assert sorted(_NOTEBOOK_TITLES) == EXPECTED
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_no_outputs_and_kernel_metadata(path):
     nb = nbformat.read(str(path), as_version=4)

@@ -52,6 +52,7 @@ _NOTEBOOK_TITLES = {
     "03_pilot_vs_rollout": ("试点与推广", "Pilot vs rollout"),
     "04_kpi_scorecard": ("KPI 考核", "KPI scorecard"),
     "05_complaint_handling": ("投诉处理", "Complaint handling"),
+    "06_project": ("项目管理", "Improvement project"),
 }
 
 
