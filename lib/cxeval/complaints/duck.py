@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxeval import report
 from cxeval.checks import as_columns
 from cxeval.complaints.config import _limits
 from cxeval.complaints.tickets import _period_labels
@@ -212,16 +211,13 @@ def top_repeaters(tickets: pd.DataFrame, freq: str, key: int, n: int) -> pd.Data
             return np.full(len(ids), pd.NA, dtype=object)
         return frequent[column].astype(tickets[column].dtype).reindex(ids).to_numpy()
 
+    from cxeval.complaints.repeat import repeater_table
+
     opened = tickets["opened_at"].dtype
-    return pd.DataFrame({
-        "rank": np.arange(1, len(top) + 1),
-        "customer_id": ids.map(report.mask_id).to_numpy(),
-        "complaints": top["complaints"].to_numpy(dtype=np.int64),
-        "branch": most_frequent("branch"),
-        "top_category": most_frequent("category"),
-        "first_opened": span["first"].astype(opened).reindex(ids).to_numpy(),
-        "last_opened": span["last"].astype(opened).reindex(ids).to_numpy(),
-    })
+    return repeater_table(ids, top["complaints"], branch=most_frequent("branch"),
+                          category=most_frequent("category"),
+                          first=span["first"].astype(opened).reindex(ids).to_numpy(),
+                          last=span["last"].astype(opened).reindex(ids).to_numpy())
 
 
 def repeat_complaints(tickets: pd.DataFrame, levels: list[int], freq: str, by) -> pd.DataFrame | None:

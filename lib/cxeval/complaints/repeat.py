@@ -181,12 +181,19 @@ def top_repeaters(tickets: pd.DataFrame, *, period: str | None, n: int = 10) -> 
         return counted.drop_duplicates("customer_id").set_index("customer_id")[col] \
             .reindex(ids).to_numpy()
 
+    return repeater_table(ids, top["complaints"], branch=most_frequent("branch"),
+                          category=most_frequent("category"), first=span["min"], last=span["max"])
+
+
+def repeater_table(ids: pd.Series, complaints, *, branch, category, first, last) -> pd.DataFrame:
+    """The table :func:`top_repeaters` returns, from either of its two ways of counting:
+    ranks 1..n in the given order, customer ids masked."""
     return pd.DataFrame({
-        "rank": np.arange(1, len(top) + 1),
+        "rank": np.arange(1, len(ids) + 1),
         "customer_id": ids.map(report.mask_id).to_numpy(),
-        "complaints": top["complaints"].to_numpy(dtype=np.int64),
-        "branch": most_frequent("branch"),
-        "top_category": most_frequent("category"),
-        "first_opened": span["min"].to_numpy(),
-        "last_opened": span["max"].to_numpy(),
+        "complaints": np.asarray(complaints, dtype=np.int64),
+        "branch": np.asarray(branch),
+        "top_category": np.asarray(category),
+        "first_opened": np.asarray(first),
+        "last_opened": np.asarray(last),
     })
